@@ -1,0 +1,62 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { DocumentBody } from "@/components/reading/DocumentBody";
+import { DocumentMeta } from "@/components/reading/DocumentMeta";
+import { env } from "@/lib/config/env";
+import { isLocale, locales, messagesFor } from "@/lib/i18n";
+import { getDocumentForViewer, getDocumentPreview } from "@/lib/reading/documents";
+import { articleJsonLd, serializeJsonLd } from "@/lib/reading/structured-data";
+import { getViewer } from "@/lib/reading/viewer";
+
+type Props = PageProps<"/[locale]/d/[slug]">;
+
+// Metadata comes from the public view only: title, summary (free text) and dates.
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { slug } = await params;
+  const document = await getDocumentPreview(decodeURIComponent(slug));
+  if (!document) return {};
+  const path = `/d/${document.slug}`;
+  return {
+    title: document.title,
+    description: document.summary,
+    authors: document.author ? [{ name: document.author }] : undefined,
+    keywords: document.tags,
+    alternates: {
+      canonical: path,
+      languages: Object.fromEntries(locales.map((locale) => [locale, `/${locale}${path}`])),
+    },
+    openGraph: {
+      type: "article",
+      title: document.title,
+      description: document.summary,
+      url: path,
+      publishedTime: document.publishedAt.toISOString(),
+      modifiedTime: document.updatedAt.toISOString(),
+      tags: document.tags,
+    },
+    twitter: { card: "summary", title: document.title, description: document.summary },
+  };
+}
+
+export default async function DocumentPage({ params }: Props) {
+  const { locale, slug } = await params;
+  if (!isLocale(locale)) notFound();
+  const document = await getDocumentForViewer(decodeURIComponent(slug), await getViewer());
+  if (!document) notFound();
+  const messages = messagesFor(locale);
+  const jsonLd = articleJsonLd(document, `${env().siteUrl}/d/${document.slug}`);
+
+  return (
+    <article className="document" lang={document.language} data-access={document.access}>
+      <script
+        type="application/ld+json"
+        dangerouslySetInnerHTML={{ __html: serializeJsonLd(jsonLd) }}
+      />
+      <header className="document-header">
+        <h1>{document.title}</h1>
+        <DocumentMeta document={document} locale={locale} messages={messages} />
+      </header>
+      <DocumentBody document={document} locale={locale} messages={messages} />
+    </article>
+  );
+}

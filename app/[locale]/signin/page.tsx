@@ -1,0 +1,16 @@
+import { notFound } from "next/navigation";
+import { ComingSoon } from "@/components/reading/ComingSoon";
+import { isLocale, messagesFor } from "@/lib/i18n";
+
+export default async function SignInPage({ params, searchParams }: PageProps<"/[locale]/signin">) {
+  const { locale } = await params;
+  if (!isLocale(locale)) notFound();
+  const messages = messagesFor(locale);
+  return (
+    <ComingSoon
+      title={messages.comingSoon.signInTitle}
+      callbackUrl={(await searchParams).callbackUrl}
+      messages={messages}
+    />
+  );
+}

@@ -1,0 +1,42 @@
+import Link from "next/link";
+import { format, type Locale, type Messages } from "@/lib/i18n";
+
+/**
+ * Stands where the paid part begins for a viewer who may not read it. It carries the `paywall`
+ * class that the page's JSON-LD names (Google's paywalled-content markup).
+ */
+export function PaywallBox({
+  slug,
+  paidWords,
+  percent,
+  unavailable,
+  locale,
+  messages,
+}: {
+  slug: string;
+  paidWords: number;
+  percent: number;
+  unavailable: boolean;
+  locale: Locale;
+  messages: Messages;
+}) {
+  const returnTo = encodeURIComponent(`/d/${slug}`);
+  return (
+    <aside className="paywall" aria-labelledby="paywall-heading" data-testid="paywall">
+      <h2 id="paywall-heading">{messages.paywall.heading}</h2>
+      {unavailable ? (
+        <p role="status">{messages.paywall.unavailable}</p>
+      ) : (
+        <>
+          <p>{format(locale, messages.paywall.body, { count: paidWords, percent })}</p>
+          <p className="paywall-actions">
+            <Link className="button" href={`/pricing?callbackUrl=${returnTo}`}>
+              {messages.paywall.subscribe}
+            </Link>
+            <Link href={`/signin?callbackUrl=${returnTo}`}>{messages.paywall.signIn}</Link>
+          </p>
+        </>
+      )}
+    </aside>
+  );
+}
