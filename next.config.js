@@ -27,11 +27,6 @@ const nextConfig = {
     "@prisma/adapter-pg",
     "pg",
   ],
-  experimental: {
-    // React refuses to serialise a value registered with taintUniqueValue: paid HTML is tainted so a
-    // mistake that passes it to a Client Component fails the render instead of leaking it.
-    taint: true,
-  },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

@@ -35,6 +35,10 @@ async function main() {
   }
   const run = (command: string, args: string[]) =>
     execFileSync(command, args, { cwd: repoRoot, env: environment, stdio: "inherit" });
+  // The real document from ../shared/samples, when this checkout has it beside it.
+  const seedSpeech = path.resolve(repoRoot, "..", "shared", "samples", "seed-speech.txt");
+  if (fs.existsSync(seedSpeech))
+    fs.copyFileSync(seedSpeech, path.join(fixtures, "seed-speech.txt"));
   run("npm", ["run", "--silent", "import", "--", fixtures]);
   if (process.env.FOLIO_E2E_SKIP_BUILD !== "1") run("npx", ["next", "build"]);
 

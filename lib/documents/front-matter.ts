@@ -1,5 +1,6 @@
 import matter from "gray-matter";
 import { DocumentError } from "./errors";
+import { isValidSlug } from "./slug";
 import type { DocumentLanguage } from "./types";
 
 export interface FrontMatter {
@@ -21,7 +22,6 @@ export interface FrontMatterSplit {
 
 const OPENING_LINE = /^---[ \t]*$/;
 const CLOSING_LINE = /^---[ \t]*$/;
-const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/;
 
 /**
  * A front matter block is a first line `---`, YAML, and a closing `---` line. The block is handed to gray-matter
@@ -146,7 +146,7 @@ class FieldReader {
   optionalSlug(): string | undefined {
     const slug = this.optionalText();
     if (slug === undefined) return undefined;
-    if (!SLUG.test(slug)) {
+    if (!isValidSlug(slug)) {
       throw this.error(
         `"${slug}" must be 1–80 characters of a–z, 0–9 and "-", not starting or ending with "-"`,
       );

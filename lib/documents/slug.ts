@@ -1,6 +1,12 @@
 import { createHash } from "node:crypto";
 
 const MAX_SLUG_LENGTH = 80;
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/;
+
+/** A slug is 1–80 characters of a–z, 0–9 and "-", not starting or ending with "-": URL-safe as is. */
+export function isValidSlug(value: string): boolean {
+  return SLUG.test(value);
+}
 
 /**
  * "Reports/My Great Essay (v2).final.TXT" → "my-great-essay-v2-final". Accents are folded ("Café" → "cafe");

@@ -151,6 +151,32 @@ test.describe("anonymous responses never carry paid text", () => {
     }
   });
 
+  test("the seed speech's paid part reaches no anonymous response", async ({ request }) => {
+    const seedSpeech = path.resolve(process.cwd(), "..", "shared", "samples", "seed-speech.txt");
+    test.skip(
+      !fs.existsSync(seedSpeech),
+      "../shared/samples/seed-speech.txt is not beside this checkout",
+    );
+    const paidOpening = "二要坚持出实招求实效";
+    for (const variant of variants) {
+      const response = await request.get(
+        `/d/seed-speech${variant.query ? `?${variant.query}` : ""}`,
+        {
+          headers: variant.headers,
+        },
+      );
+      const body = await response.text();
+      expect.soft(body, variant.name).not.toContain(paidOpening);
+      expect.soft(body, variant.name).not.toContain(JSON.stringify(paidOpening).slice(1, -1));
+    }
+    for (const url of ["/", "/rss.xml", "/sitemap.xml"]) {
+      expect.soft(await (await request.get(url)).text(), url).not.toContain(paidOpening);
+    }
+    const page = await (await request.get("/d/seed-speech")).text();
+    expect(page).toContain("党员干部在主题教育“以学促干”专题研讨会上的体会发言");
+    expect(page).toContain('data-testid="paywall"');
+  });
+
   test("server actions cannot be invoked to read paid text", async ({ request }) => {
     // Folio defines no server actions; a forged action id must not return document text.
     const response = await request.post("/d/canary-regions", {

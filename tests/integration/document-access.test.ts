@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { disconnectDb } from "@/lib/db/client";
+import { db, disconnectDb } from "@/lib/db/client";
 import { importDocument } from "@/lib/import/import-document";
 import type { Viewer } from "@/lib/reading/access";
 import {
@@ -88,6 +88,25 @@ describe("getDocumentForViewer", () => {
     } as unknown as Viewer;
     const document = await getDocumentForViewer("gate-test", forged, now);
     expect(serialized(document)).not.toContain(canary);
+  });
+
+  it("fails closed when the paid text cannot be loaded", async () => {
+    const database = await db();
+    const saved = await database.paidSegment.findMany();
+    await database.paidSegment.deleteMany();
+    try {
+      const document = await getDocumentForViewer("gate-test", entitled(null), now);
+      expect(document?.access).toBe("unavailable");
+      expect(document?.segments.map((segment) => segment.kind)).toEqual([
+        "free",
+        "locked",
+        "free",
+        "locked",
+      ]);
+      expect(serialized(document)).not.toContain(canary);
+    } finally {
+      await database.paidSegment.createMany({ data: saved });
+    }
   });
 
   it("returns null for an unknown slug", async () => {

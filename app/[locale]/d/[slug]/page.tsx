@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { DocumentBody } from "@/components/reading/DocumentBody";
 import { DocumentMeta } from "@/components/reading/DocumentMeta";
 import { env } from "@/lib/config/env";
+import { isValidSlug } from "@/lib/documents/slug";
 import { isLocale, locales, messagesFor } from "@/lib/i18n";
 import { getDocumentForViewer, getDocumentPreview } from "@/lib/reading/documents";
 import { articleJsonLd, serializeJsonLd } from "@/lib/reading/structured-data";
@@ -13,7 +14,7 @@ type Props = PageProps<"/[locale]/d/[slug]">;
 // Metadata comes from the public view only: title, summary (free text) and dates.
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { slug } = await params;
-  const document = await getDocumentPreview(decodeURIComponent(slug));
+  const document = isValidSlug(slug) ? await getDocumentPreview(slug) : null;
   if (!document) return {};
   const path = `/d/${document.slug}`;
   return {
@@ -40,8 +41,9 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function DocumentPage({ params }: Props) {
   const { locale, slug } = await params;
-  if (!isLocale(locale)) notFound();
-  const document = await getDocumentForViewer(decodeURIComponent(slug), await getViewer());
+  // Slugs are plain ASCII; anything else cannot name a document (and needs no database query).
+  if (!isLocale(locale) || !isValidSlug(slug)) notFound();
+  const document = await getDocumentForViewer(slug, await getViewer());
   if (!document) notFound();
   const messages = messagesFor(locale);
   const jsonLd = articleJsonLd(document, `${env().siteUrl}/d/${document.slug}`);
