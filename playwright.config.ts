@@ -7,6 +7,11 @@ import { defineConfig } from "@playwright/test";
  */
 const port = Number(process.env.FOLIO_E2E_PORT ?? 3100);
 export const baseURL = `http://127.0.0.1:${port}`;
+const smtpPort = port + 25;
+const mailHttpPort = port + 26;
+const oidcPort = port + 10;
+export const mailCatcherURL = `http://127.0.0.1:${mailHttpPort}`;
+export const oidcIssuer = `http://127.0.0.1:${oidcPort}`;
 
 // Computed once in the runner and inherited by its workers and the web server.
 process.env.FOLIO_TEST_CANARY ??= `CANARY${randomUUID().replace(/-/g, "")}`;
@@ -36,13 +41,43 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: "npx tsx scripts/e2e-server.ts",
-    url: `${baseURL}/api/health`,
-    timeout: 600_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: { FOLIO_E2E_PORT: String(port) },
-  },
+  webServer: [
+    {
+      // Receives the mail Folio sends over SMTP; tests read it over HTTP.
+      command: "npx tsx tests/support/servers/mail-catcher.ts",
+      url: `${mailCatcherURL}/health`,
+      reuseExistingServer: false,
+      env: {
+        MAIL_CATCHER_SMTP_PORT: String(smtpPort),
+        MAIL_CATCHER_HTTP_PORT: String(mailHttpPort),
+      },
+    },
+    {
+      // A real OpenID provider for the OIDC sign-in test.
+      command: "npx tsx tests/support/servers/oidc-issuer.ts",
+      url: `${oidcIssuer}/health`,
+      reuseExistingServer: false,
+      env: {
+        OIDC_ISSUER_PORT: String(oidcPort),
+        OIDC_REDIRECT_URIS: `${baseURL}/api/auth/callback/oidc`,
+      },
+    },
+    {
+      command: "npx tsx scripts/e2e-server.ts",
+      url: `${baseURL}/api/health`,
+      timeout: 600_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        FOLIO_E2E_PORT: String(port),
+        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        OIDC_ISSUER: oidcIssuer,
+        OIDC_CLIENT_ID: "folio-test",
+        OIDC_CLIENT_SECRET: "folio-test-secret",
+        OIDC_NAME: "Test OIDC",
+        NEXTAUTH_SECRET: "e2e-secret-not-for-production-0123456789abcdef",
+      },
+    },
+  ],
 });

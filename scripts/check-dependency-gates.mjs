@@ -1,8 +1,8 @@
 // Fails when a dependency is older than the version that fixed a known security problem
 // (docs/security.md lists why each gate exists).
-import { createRequire } from "node:module";
+import fs from "node:fs";
+import path from "node:path";
 
-const require = createRequire(import.meta.url);
 const gates = { next: "16.2.6", "next-auth": "4.24.15" };
 
 function atLeast(version, minimum) {
@@ -16,12 +16,14 @@ function atLeast(version, minimum) {
 
 let failed = false;
 for (const [name, minimum] of Object.entries(gates)) {
-  let version;
-  try {
-    version = require(`${name}/package.json`).version;
-  } catch {
-    continue; // not a dependency (yet)
+  // Read the file directly: some packages (next-auth) do not export their package.json.
+  const manifest = path.join("node_modules", name, "package.json");
+  if (!fs.existsSync(manifest)) {
+    console.log(`FAIL ${name} is not installed`);
+    failed = true;
+    continue;
   }
+  const { version } = JSON.parse(fs.readFileSync(manifest, "utf8"));
   const ok = atLeast(version, minimum);
   console.log(`${ok ? "ok  " : "FAIL"} ${name} ${version} (needs >= ${minimum})`);
   failed ||= !ok;

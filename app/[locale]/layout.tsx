@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { LocaleSwitcher } from "@/components/client/LocaleSwitcher";
+import { getSignedInReader } from "@/lib/auth/session";
 import { env } from "@/lib/config/env";
 import { isLocale, locales, messagesFor } from "@/lib/i18n";
 import "../globals.css";
@@ -31,6 +32,7 @@ export default async function LocaleLayout({ children, params }: LayoutProps<"/[
   const { locale } = await params;
   if (!isLocale(locale)) notFound();
   const messages = messagesFor(locale);
+  const reader = await getSignedInReader();
   return (
     <html lang={locale}>
       <body>
@@ -40,6 +42,13 @@ export default async function LocaleLayout({ children, params }: LayoutProps<"/[
           </Link>
           <nav className="site-nav">
             <Link href="/">{messages.nav.library}</Link>
+            {reader ? (
+              <Link href="/account" data-testid="account-link">
+                {messages.nav.account}
+              </Link>
+            ) : (
+              <Link href="/signin">{messages.nav.signIn}</Link>
+            )}
             <LocaleSwitcher current={locale} label={messages.nav.language} />
           </nav>
         </header>

@@ -1,15 +1,10 @@
 import Link from "next/link";
-import { cookies, headers } from "next/headers";
-import { localeCookieName, messagesFor, negotiateLocale } from "@/lib/i18n";
+import { messagesFor } from "@/lib/i18n";
+import { requestLocale } from "@/lib/i18n/request-locale";
 
 export default async function NotFound() {
-  // not-found receives no params; negotiate the locale exactly as the proxy did.
-  const [requestCookies, requestHeaders] = await Promise.all([cookies(), headers()]);
-  const locale = negotiateLocale(
-    requestCookies.get(localeCookieName)?.value,
-    requestHeaders.get("accept-language"),
-  );
-  const messages = messagesFor(locale);
+  // not-found receives no params: negotiate the locale exactly as the proxy did.
+  const messages = messagesFor(await requestLocale());
   return (
     <section className="notice">
       <h1>{messages.notFound.title}</h1>

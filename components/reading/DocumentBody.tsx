@@ -9,10 +9,12 @@ import { paidPercent } from "./DocumentMeta";
  */
 export function DocumentBody({
   document,
+  signedIn,
   locale,
   messages,
 }: {
   document: ReadableDocument;
+  signedIn: boolean;
   locale: Locale;
   messages: Messages;
 }) {
@@ -46,6 +48,7 @@ export function DocumentBody({
                 paidWords={document.paidWords}
                 percent={paidPercent(document)}
                 unavailable={document.access === "unavailable"}
+                signedIn={signedIn}
                 locale={locale}
                 messages={messages}
               />

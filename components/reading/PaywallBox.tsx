@@ -2,7 +2,8 @@ import Link from "next/link";
 import { format, type Locale, type Messages } from "@/lib/i18n";
 
 /**
- * Stands where the paid part begins for a viewer who may not read it. It carries the `paywall`
+ * Stands where the paid part begins for a viewer who may not read it: anonymous readers are asked
+ * to subscribe or sign in, signed-in readers without access to subscribe. It carries the `paywall`
  * class that the page's JSON-LD names (Google's paywalled-content markup).
  */
 export function PaywallBox({
@@ -10,9 +11,11 @@ export function PaywallBox({
   paidWords,
   percent,
   unavailable,
+  signedIn,
   locale,
   messages,
 }: {
+  signedIn: boolean;
   slug: string;
   paidWords: number;
   percent: number;
@@ -29,11 +32,14 @@ export function PaywallBox({
       ) : (
         <>
           <p>{format(locale, messages.paywall.body, { count: paidWords, percent })}</p>
+          {signedIn ? <p className="muted">{messages.paywall.signedInNoAccess}</p> : null}
           <p className="paywall-actions">
             <Link className="button" href={`/pricing?callbackUrl=${returnTo}`}>
               {messages.paywall.subscribe}
             </Link>
-            <Link href={`/signin?callbackUrl=${returnTo}`}>{messages.paywall.signIn}</Link>
+            {signedIn ? null : (
+              <Link href={`/signin?callbackUrl=${returnTo}`}>{messages.paywall.signIn}</Link>
+            )}
           </p>
         </>
       )}

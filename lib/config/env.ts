@@ -1,4 +1,6 @@
 import "server-only";
+import crypto from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_MAX_DOCUMENT_BYTES } from "@/lib/documents/decode";
@@ -24,7 +26,31 @@ const environmentSchema = z.object({
   FOLIO_SITE_URL: z.url().default("http://localhost:3000"),
   FOLIO_MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(DEFAULT_MAX_DOCUMENT_BYTES),
   FOLIO_SEED_SAMPLES: booleanFlag.default(true),
+  FOLIO_DEMO: booleanFlag.default(false),
+  NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+    .optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional(),
+  MAIL_FROM: z.string().default("Folio <no-reply@localhost>"),
+  GITHUB_ID: z.string().optional(),
+  GITHUB_SECRET: z.string().optional(),
+  GOOGLE_ID: z.string().optional(),
+  GOOGLE_SECRET: z.string().optional(),
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  OIDC_NAME: z.string().default("OpenID Connect"),
 });
+
+export interface OAuthClient {
+  clientId: string;
+  clientSecret: string;
+}
 
 export type DatabaseTarget =
   { provider: "sqlite"; filePath: string } | { provider: "postgres"; connectionString: string };
@@ -35,6 +61,20 @@ export interface Environment {
   siteUrl: string;
   maxDocumentBytes: number;
   seedSamples: boolean;
+  /**
+   * The quick-start mode: mail goes to the server log and the local /outbox page. Only allowed
+   * on a loopback site URL, so a public deployment can never hand out sign-in links that way.
+   */
+  demoMode: boolean;
+  /** Signs and encrypts session tokens (next-auth); null in production without NEXTAUTH_SECRET. */
+  authSecret: string | null;
+  redisUrl: string | null;
+  smtp: { url: string; from: string } | null;
+  oauth: {
+    github: OAuthClient | null;
+    google: OAuthClient | null;
+    oidc: (OAuthClient & { issuer: string; name: string }) | null;
+  };
 }
 
 /** The embedded default database, relative to the directory Folio runs from. */
@@ -56,13 +96,76 @@ export function parseEnvironment(source: Record<string, string | undefined>): En
     throw new Error(`Folio's environment is invalid:\n${problems.join("\n")}`);
   }
   const values = result.data;
+  const siteUrl = values.FOLIO_SITE_URL.replace(/\/+$/, "");
+  if (values.FOLIO_DEMO && !isLoopbackUrl(siteUrl)) {
+    throw new Error(
+      `Folio's environment is invalid:\n  FOLIO_DEMO: demo mode shows sign-in mail on a local page and is only allowed on a localhost FOLIO_SITE_URL (got ${siteUrl})`,
+    );
+  }
+  const production = values.NODE_ENV === "production" && !values.FOLIO_DEMO;
+  const pair = (id: string | undefined, secret: string | undefined): OAuthClient | null =>
+    id && secret ? { clientId: id, clientSecret: secret } : null;
+  const oidcClient = pair(values.OIDC_CLIENT_ID, values.OIDC_CLIENT_SECRET);
   return {
     nodeEnv: values.NODE_ENV,
     database: databaseTargetFromUrl(values.DATABASE_URL),
-    siteUrl: values.FOLIO_SITE_URL.replace(/\/+$/, ""),
+    siteUrl,
     maxDocumentBytes: values.FOLIO_MAX_DOCUMENT_BYTES,
     seedSamples: values.FOLIO_SEED_SAMPLES,
+    demoMode: values.FOLIO_DEMO,
+    authSecret: values.NEXTAUTH_SECRET ?? (production ? null : localAuthSecret()),
+    redisUrl: values.REDIS_URL ?? null,
+    smtp: values.SMTP_URL ? { url: values.SMTP_URL, from: values.MAIL_FROM } : null,
+    oauth: {
+      github: pair(values.GITHUB_ID, values.GITHUB_SECRET),
+      google: pair(values.GOOGLE_ID, values.GOOGLE_SECRET),
+      oidc:
+        oidcClient && values.OIDC_ISSUER
+          ? {
+              ...oidcClient,
+              issuer: values.OIDC_ISSUER.replace(/\/+$/, ""),
+              name: values.OIDC_NAME,
+            }
+          : null,
+    },
   };
+}
+
+/**
+ * The session secret, or a clear error. Checked when a server starts (instrumentation.ts) rather
+ * than when the environment is parsed, so `next build` needs no secret.
+ */
+export function requireAuthSecret(): string {
+  const secret = env().authSecret;
+  if (!secret) {
+    throw new Error(
+      "Folio's environment is invalid:\n  NEXTAUTH_SECRET: required in production (32+ random characters, e.g. `openssl rand -base64 32`)",
+    );
+  }
+  return secret;
+}
+
+export function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Where the quick-start keeps the secret it made on first run (never used in production). */
+export const localAuthSecretFile = path.join("data", "auth-secret");
+
+/** Development and demo only: a random secret made once and kept under ./data. */
+function localAuthSecret(): string {
+  const file = path.resolve(localAuthSecretFile);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    fs.writeFileSync(file, crypto.randomBytes(32).toString("base64url"), {
+      flag: "wx",
+      mode: 0o600,
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  return fs.readFileSync(file, "utf8").trim();
 }
 
 let cached: Environment | undefined;

@@ -1,11 +1,31 @@
 import "server-only";
-import { anonymousViewer, type Viewer } from "@/lib/reading/access";
+import { getSignedInReader } from "@/lib/auth/session";
+import { db } from "@/lib/db/client";
+import { anonymousViewer, type Entitlement, type Viewer } from "@/lib/reading/access";
+import { entitlementFromGrants } from "@/lib/reading/entitlement";
 
 /**
- * The viewer of the current request. Until accounts exist every web viewer is anonymous: nothing in
- * the request (header, cookie, query) and no environment variable is consulted, so nothing there can
- * grant access. The accounts work replaces this body with a session lookup plus entitlements.
+ * The viewer of the current request: anonymous, or a signed-in reader with the entitlement their
+ * grants give them right now. Only a valid session (checked against the database) makes a reader;
+ * no header, query parameter or environment variable can. Errors fall back to no access.
  */
-export async function getViewer(): Promise<Viewer> {
-  return anonymousViewer;
+export async function getViewer(now: Date = new Date()): Promise<Viewer> {
+  const reader = await getSignedInReader();
+  if (!reader) return anonymousViewer;
+  return { kind: "reader", userId: reader.id, entitlement: await entitlementOf(reader.id, now) };
+}
+
+export async function entitlementOf(userId: string, now: Date): Promise<Entitlement> {
+  try {
+    const grants = await (
+      await db()
+    ).accessGrant.findMany({
+      where: { userId, revokedAt: null },
+      select: { until: true, revokedAt: true },
+    });
+    return entitlementFromGrants(grants, now);
+  } catch (error) {
+    console.error("[folio] entitlement lookup failed; no paid access on this request", error);
+    return { kind: "none" };
+  }
 }

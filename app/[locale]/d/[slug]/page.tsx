@@ -43,7 +43,8 @@ export default async function DocumentPage({ params }: Props) {
   const { locale, slug } = await params;
   // Slugs are plain ASCII; anything else cannot name a document (and needs no database query).
   if (!isLocale(locale) || !isValidSlug(slug)) notFound();
-  const document = await getDocumentForViewer(slug, await getViewer());
+  const viewer = await getViewer();
+  const document = await getDocumentForViewer(slug, viewer);
   if (!document) notFound();
   const messages = messagesFor(locale);
   const jsonLd = articleJsonLd(document, `${env().siteUrl}/d/${document.slug}`);
@@ -58,7 +59,12 @@ export default async function DocumentPage({ params }: Props) {
         <h1>{document.title}</h1>
         <DocumentMeta document={document} locale={locale} messages={messages} />
       </header>
-      <DocumentBody document={document} locale={locale} messages={messages} />
+      <DocumentBody
+        document={document}
+        signedIn={viewer.kind === "reader"}
+        locale={locale}
+        messages={messages}
+      />
     </article>
   );
 }

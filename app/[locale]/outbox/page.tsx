@@ -1,0 +1,37 @@
+import { headers } from "next/headers";
+import { notFound } from "next/navigation";
+import { env, isLoopbackUrl } from "@/lib/config/env";
+import { db } from "@/lib/db/client";
+import { formatDate, isLocale, messagesFor } from "@/lib/i18n";
+
+/**
+ * Demo mode's outbox: the mail Folio would have sent, for the quick start without SMTP. It exists
+ * only in demo mode (which itself requires a localhost site URL) and only answers local requests.
+ */
+export default async function OutboxPage({ params }: PageProps<"/[locale]/outbox">) {
+  const { locale } = await params;
+  const host = (await headers()).get("host") ?? "";
+  if (!isLocale(locale) || !env().demoMode || !isLoopbackUrl(`http://${host}`)) notFound();
+  const messages = messagesFor(locale);
+  const mails = await (
+    await db()
+  ).outboxMail.findMany({ orderBy: { createdAt: "desc" }, take: 50 });
+  return (
+    <section className="outbox">
+      <h1>{messages.outbox.title}</h1>
+      <p className="muted">{messages.outbox.body}</p>
+      {mails.length === 0 ? <p>{messages.outbox.empty}</p> : null}
+      {mails.map((mail) => (
+        <article key={mail.id} className="outbox-mail" data-testid="outbox-mail">
+          <h2>{mail.subject}</h2>
+          <p className="muted">
+            {messages.outbox.to}: {mail.recipient} · {formatDate(locale, mail.createdAt)}{" "}
+            {mail.createdAt.toISOString().slice(11, 19)}
+          </p>
+          {/* Folio's own templates: every value in them is HTML-escaped (lib/mail/templates.ts). */}
+          <div dangerouslySetInnerHTML={{ __html: mail.html }} />
+        </article>
+      ))}
+    </section>
+  );
+}

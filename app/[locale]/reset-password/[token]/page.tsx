@@ -1,0 +1,38 @@
+import { notFound } from "next/navigation";
+import { single, StatusMessage } from "@/components/auth/StatusMessage";
+import { resetPasswordAction } from "@/lib/auth/actions";
+import { passwordLength } from "@/lib/auth/password";
+import { isLocale, messagesFor } from "@/lib/i18n";
+
+export default async function ResetPasswordPage({
+  params,
+  searchParams,
+}: PageProps<"/[locale]/reset-password/[token]">) {
+  const { locale, token } = await params;
+  if (!isLocale(locale)) notFound();
+  const messages = messagesFor(locale);
+  const status = single((await searchParams).status);
+  return (
+    <section className="auth-page">
+      <h1>{messages.auth.resetTitle}</h1>
+      <StatusMessage status={status} messages={messages} />
+      <form action={resetPasswordAction} className="stack">
+        <input type="hidden" name="token" value={token} />
+        <label>
+          {messages.auth.newPassword}
+          <input
+            type="password"
+            name="password"
+            autoComplete="new-password"
+            minLength={passwordLength.min}
+            maxLength={passwordLength.max}
+            required
+          />
+        </label>
+        <button type="submit" className="button">
+          {messages.auth.resetSave}
+        </button>
+      </form>
+    </section>
+  );
+}

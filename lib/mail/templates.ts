@@ -1,0 +1,68 @@
+import { format, messagesFor, type Locale } from "@/lib/i18n";
+
+export interface MailContent {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const escapeHtml = (value: string) =>
+  value.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+
+function compose(
+  subject: string,
+  paragraphs: string[],
+  link: { url: string; label: string },
+): MailContent {
+  const text = [...paragraphs, "", `${link.label}: ${link.url}`, ""].join("\n");
+  const html = [
+    ...paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`),
+    `<p><a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a></p>`,
+  ].join("\n");
+  return { subject, text, html };
+}
+
+/** The sign-in mail: a link, and the same token as a six-digit code to type instead. */
+export function signInMail(
+  locale: Locale,
+  url: string,
+  code: string,
+  minutes: number,
+): MailContent {
+  const mail = messagesFor(locale).mail;
+  return compose(
+    mail.signInSubject,
+    [
+      mail.signInIntro,
+      format(locale, mail.signInCode, { code }),
+      format(locale, mail.expires, { minutes }),
+    ],
+    { url, label: mail.signInButton },
+  );
+}
+
+export function confirmSignUpMail(locale: Locale, url: string, minutes: number): MailContent {
+  const mail = messagesFor(locale).mail;
+  return compose(
+    mail.confirmSubject,
+    [mail.confirmIntro, format(locale, mail.expires, { minutes })],
+    {
+      url,
+      label: mail.confirmButton,
+    },
+  );
+}
+
+/** Sent instead of a confirmation when the address already has an account: no enumeration. */
+export function existingAccountMail(locale: Locale, url: string): MailContent {
+  const mail = messagesFor(locale).mail;
+  return compose(mail.existingSubject, [mail.existingIntro], { url, label: mail.signInButton });
+}
+
+export function passwordResetMail(locale: Locale, url: string, minutes: number): MailContent {
+  const mail = messagesFor(locale).mail;
+  return compose(mail.resetSubject, [mail.resetIntro, format(locale, mail.expires, { minutes })], {
+    url,
+    label: mail.resetButton,
+  });
+}
