@@ -27,7 +27,7 @@ export function buildPreviewSummary(
   freeSegments: readonly PreviewSource[],
   maxChars = 140,
 ): string {
-  const text = previewText(freeSegments);
+  const text = previewText(freeSegments, maxChars);
   const characters = Array.from(text);
   if (characters.length <= maxChars) return text;
   const limit = Math.max(0, maxChars - ELLIPSIS.length);
@@ -35,7 +35,8 @@ export function buildPreviewSummary(
   return kept.replace(TRAILING_SOFT_PUNCTUATION, "") + ELLIPSIS;
 }
 
-function previewText(segments: readonly PreviewSource[]): string {
+/** The free text as one line, read only as far as a summary of `maxChars` can need. */
+function previewText(segments: readonly PreviewSource[], maxChars: number): string {
   let text = "";
   for (const segment of segments) {
     if (segment.access === "paid") continue;
@@ -43,6 +44,8 @@ function previewText(segments: readonly PreviewSource[]): string {
     for (const line of segment.text.split("\n")) {
       const paragraph = line.replace(/\s+/g, " ").trim();
       if (paragraph !== "" && !headingTexts.has(paragraph)) text = joinWrapped(text, paragraph);
+      // Past twice the limit (in UTF-16 units, at least as many as code points) the cut is decided.
+      if (text.length > maxChars * 2) return text;
     }
   }
   return text;

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { single, StatusMessage } from "@/components/auth/StatusMessage";
 import { signUpAction } from "@/lib/auth/actions";
-import { passwordLength } from "@/lib/auth/password";
+import { NewPasswordField } from "@/components/auth/NewPasswordField";
 import { isLocale, messagesFor } from "@/lib/i18n";
 
 export default async function SignUpPage({ params, searchParams }: PageProps<"/[locale]/signup">) {
@@ -23,17 +23,7 @@ export default async function SignUpPage({ params, searchParams }: PageProps<"/[
           {messages.auth.email}
           <input type="email" name="email" autoComplete="email" required />
         </label>
-        <label>
-          {messages.auth.newPassword}
-          <input
-            type="password"
-            name="password"
-            autoComplete="new-password"
-            minLength={passwordLength.min}
-            maxLength={passwordLength.max}
-            required
-          />
-        </label>
+        <NewPasswordField label={messages.auth.newPassword} />
         <button type="submit" className="button">
           {messages.auth.signUp}
         </button>

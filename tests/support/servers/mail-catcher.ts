@@ -16,8 +16,9 @@
  *                                                        404 JSON {error} when nothing arrived
  *   DELETE /messages?to=<address>                        forgets the messages (all if no `to`), 204
  */
+import { listen } from "./listen";
 import http from "node:http";
-import type { AddressInfo, Server } from "node:net";
+import type { AddressInfo } from "node:net";
 import { simpleParser, type AddressObject, type ParsedMail } from "mailparser";
 import { SMTPServer, type SMTPServerSession } from "smtp-server";
 
@@ -256,22 +257,6 @@ function createHttpHandler(store: MailStore, shutdown: AbortSignal): http.Reques
         }
     }
   }
-}
-
-function listen(server: Server, port: number): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const onError = (error: Error) => {
-      server.off("listening", onListening);
-      reject(error);
-    };
-    const onListening = () => {
-      server.off("error", onError);
-      resolve();
-    };
-    server.once("error", onError);
-    server.once("listening", onListening);
-    server.listen(port, HOST);
-  });
 }
 
 export async function startMailCatcher(options: MailCatcherOptions = {}): Promise<MailCatcher> {

@@ -1,7 +1,7 @@
 import { notFound } from "next/navigation";
 import { single, StatusMessage } from "@/components/auth/StatusMessage";
 import { resetPasswordAction } from "@/lib/auth/actions";
-import { passwordLength } from "@/lib/auth/password";
+import { NewPasswordField } from "@/components/auth/NewPasswordField";
 import { isLocale, messagesFor } from "@/lib/i18n";
 
 export default async function ResetPasswordPage({
@@ -18,17 +18,7 @@ export default async function ResetPasswordPage({
       <StatusMessage status={status} messages={messages} />
       <form action={resetPasswordAction} className="stack">
         <input type="hidden" name="token" value={token} />
-        <label>
-          {messages.auth.newPassword}
-          <input
-            type="password"
-            name="password"
-            autoComplete="new-password"
-            minLength={passwordLength.min}
-            maxLength={passwordLength.max}
-            required
-          />
-        </label>
+        <NewPasswordField label={messages.auth.newPassword} />
         <button type="submit" className="button">
           {messages.auth.resetSave}
         </button>
