@@ -12,6 +12,9 @@ const mailHttpPort = port + 26;
 const oidcPort = port + 10;
 export const mailCatcherURL = `http://127.0.0.1:${mailHttpPort}`;
 export const oidcIssuer = `http://127.0.0.1:${oidcPort}`;
+const stripePort = port + 11;
+export const stripeStandinURL = `http://127.0.0.1:${stripePort}`;
+const stripeWebhookSecret = "whsec_folio_e2e";
 
 // Computed once in the runner and inherited by its workers and the web server.
 process.env.FOLIO_TEST_CANARY ??= `CANARY${randomUUID().replace(/-/g, "")}`;
@@ -63,6 +66,18 @@ export default defineConfig({
       },
     },
     {
+      // The local Stripe stand-in: Folio's own Stripe code talks to it through the SDK.
+      command: "npx tsx tools/stripe-standin/server.ts",
+      url: `${stripeStandinURL}/health`,
+      reuseExistingServer: false,
+      env: {
+        STRIPE_STANDIN_PORT: String(stripePort),
+        STRIPE_STANDIN_WEBHOOK_URL: `${baseURL}/api/stripe/webhook`,
+        STRIPE_STANDIN_WEBHOOK_SECRET: stripeWebhookSecret,
+        STRIPE_STANDIN_RETRY_DELAYS_MS: "500,1000,2000",
+      },
+    },
+    {
       command: "npx tsx scripts/e2e-server.ts",
       url: `${baseURL}/api/health`,
       timeout: 600_000,
@@ -77,6 +92,10 @@ export default defineConfig({
         OIDC_CLIENT_SECRET: "folio-test-secret",
         OIDC_NAME: "Test OIDC",
         NEXTAUTH_SECRET: "e2e-secret-not-for-production-0123456789abcdef",
+        STRIPE_SECRET_KEY: "sk_test_folio_e2e",
+        STRIPE_API_BASE: stripeStandinURL,
+        STRIPE_WEBHOOK_SECRET: stripeWebhookSecret,
+        FOLIO_PAST_DUE_GRACE_DAYS: "7",
       },
     },
   ],

@@ -40,6 +40,7 @@ async function main() {
   if (fs.existsSync(seedSpeech))
     fs.copyFileSync(seedSpeech, path.join(fixtures, "seed-speech.txt"));
   run("npm", ["run", "--silent", "import", "--", fixtures]);
+  if (process.env.STRIPE_SECRET_KEY) run("npm", ["run", "--silent", "stripe:setup"]);
   if (process.env.FOLIO_E2E_SKIP_BUILD !== "1") run("npx", ["next", "build"]);
 
   const server = spawn("npx", ["next", "start", "-p", port, "-H", "127.0.0.1"], {

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { LocaleSwitcher } from "@/components/client/LocaleSwitcher";
 import { getSignedInReader } from "@/lib/auth/session";
+import { isTestPayments } from "@/lib/billing/stripe";
 import { env } from "@/lib/config/env";
 import { isLocale, locales, messagesFor } from "@/lib/i18n";
 import "../globals.css";
@@ -36,6 +37,11 @@ export default async function LocaleLayout({ children, params }: LayoutProps<"/[
   return (
     <html lang={locale}>
       <body>
+        {isTestPayments() ? (
+          <p className="demo-banner" role="note" data-testid="test-payments-banner">
+            {messages.billing.testBanner}
+          </p>
+        ) : null}
         <header className="site-header">
           <Link href="/" className="site-name">
             {messages.siteName}

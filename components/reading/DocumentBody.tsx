@@ -10,11 +10,13 @@ import { paidPercent } from "./DocumentMeta";
 export function DocumentBody({
   document,
   signedIn,
+  prices,
   locale,
   messages,
 }: {
   document: ReadableDocument;
   signedIn: boolean;
+  prices: string | null;
   locale: Locale;
   messages: Messages;
 }) {
@@ -49,6 +51,7 @@ export function DocumentBody({
                 percent={paidPercent(document)}
                 unavailable={document.access === "unavailable"}
                 signedIn={signedIn}
+                prices={prices}
                 locale={locale}
                 messages={messages}
               />

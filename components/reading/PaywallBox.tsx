@@ -12,10 +12,13 @@ export function PaywallBox({
   percent,
   unavailable,
   signedIn,
+  prices,
   locale,
   messages,
 }: {
   signedIn: boolean;
+  /** "¥30.00 a month, or ¥300.00 a year", or null when subscriptions are unavailable. */
+  prices: string | null;
   slug: string;
   paidWords: number;
   percent: number;
@@ -32,6 +35,7 @@ export function PaywallBox({
       ) : (
         <>
           <p>{format(locale, messages.paywall.body, { count: paidWords, percent })}</p>
+          {prices ? <p className="paywall-prices">{prices}</p> : null}
           {signedIn ? <p className="muted">{messages.paywall.signedInNoAccess}</p> : null}
           <p className="paywall-actions">
             <Link className="button" href={`/pricing?callbackUrl=${returnTo}`}>

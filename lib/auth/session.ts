@@ -1,6 +1,8 @@
 import "server-only";
 import { getServerSession } from "next-auth";
+import { connection } from "next/server";
 import { authOptions } from "@/lib/auth/options";
+import { env } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
 
 export interface SignedInReader {
@@ -15,6 +17,10 @@ export interface SignedInReader {
  * session at once, on the next request. Any error means signed out.
  */
 export async function getSignedInReader(): Promise<SignedInReader | null> {
+  // Who is signed in is per request: never let a page that asks be prerendered.
+  await connection();
+  // Without a session secret (only while `next build` runs) nobody can be signed in.
+  if (!env().authSecret) return null;
   try {
     const session = await getServerSession(authOptions());
     if (!session?.user?.id) return null;

@@ -45,6 +45,20 @@ const environmentSchema = z.object({
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
   OIDC_NAME: z.string().default("OpenID Connect"),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_/, "must be a Stripe secret key (sk_test_… or sk_live_…)")
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_", "must start with whsec_").optional(),
+  STRIPE_API_BASE: z.url().optional(),
+  FOLIO_PLAN_CURRENCY: z
+    .string()
+    .regex(/^[a-z]{3}$/, "must be a three-letter ISO currency code in lower case")
+    .default("cny"),
+  FOLIO_PLAN_MONTHLY_AMOUNT: z.coerce.number().int().positive().default(3000),
+  FOLIO_PLAN_YEARLY_AMOUNT: z.coerce.number().int().positive().default(30000),
+  FOLIO_TRIAL_DAYS: z.coerce.number().int().min(0).max(730).default(0),
+  FOLIO_PAST_DUE_GRACE_DAYS: z.coerce.number().min(0).max(60).default(7),
 });
 
 export interface OAuthClient {
@@ -75,6 +89,20 @@ export interface Environment {
     google: OAuthClient | null;
     oidc: (OAuthClient & { issuer: string; name: string }) | null;
   };
+  /** Stripe, or null when subscriptions are not configured. */
+  stripe: {
+    secretKey: string;
+    webhookSecret: string | null;
+    /** Set only for the local stand-in (a loopback URL and a test key, never a live one). */
+    apiBase: string | null;
+  } | null;
+  plans: {
+    currency: string;
+    monthlyAmount: number;
+    yearlyAmount: number;
+    trialDays: number;
+    pastDueGraceDays: number;
+  };
 }
 
 /** The embedded default database, relative to the directory Folio runs from. */
@@ -103,6 +131,14 @@ export function parseEnvironment(source: Record<string, string | undefined>): En
     );
   }
   const production = values.NODE_ENV === "production" && !values.FOLIO_DEMO;
+  if (
+    values.STRIPE_API_BASE &&
+    !(isLoopbackUrl(values.STRIPE_API_BASE) && values.STRIPE_SECRET_KEY?.startsWith("sk_test_"))
+  ) {
+    throw new Error(
+      "Folio's environment is invalid:\n  STRIPE_API_BASE: only for the local Stripe stand-in: a localhost URL with an sk_test_ key",
+    );
+  }
   const pair = (id: string | undefined, secret: string | undefined): OAuthClient | null =>
     id && secret ? { clientId: id, clientSecret: secret } : null;
   const oidcClient = pair(values.OIDC_CLIENT_ID, values.OIDC_CLIENT_SECRET);
@@ -127,6 +163,20 @@ export function parseEnvironment(source: Record<string, string | undefined>): En
               name: values.OIDC_NAME,
             }
           : null,
+    },
+    stripe: values.STRIPE_SECRET_KEY
+      ? {
+          secretKey: values.STRIPE_SECRET_KEY,
+          webhookSecret: values.STRIPE_WEBHOOK_SECRET ?? null,
+          apiBase: values.STRIPE_API_BASE?.replace(/\/+$/, "") ?? null,
+        }
+      : null,
+    plans: {
+      currency: values.FOLIO_PLAN_CURRENCY,
+      monthlyAmount: values.FOLIO_PLAN_MONTHLY_AMOUNT,
+      yearlyAmount: values.FOLIO_PLAN_YEARLY_AMOUNT,
+      trialDays: values.FOLIO_TRIAL_DAYS,
+      pastDueGraceDays: values.FOLIO_PAST_DUE_GRACE_DAYS,
     },
   };
 }

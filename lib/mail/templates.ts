@@ -66,3 +66,11 @@ export function passwordResetMail(locale: Locale, url: string, minutes: number):
     label: mail.resetButton,
   });
 }
+
+export function paymentFailedMail(locale: Locale, accountUrl: string): MailContent {
+  const mail = messagesFor(locale).mail;
+  return compose(mail.paymentFailedSubject, [mail.paymentFailedIntro], {
+    url: accountUrl,
+    label: mail.paymentFailedButton,
+  });
+}

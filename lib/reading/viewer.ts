@@ -2,11 +2,12 @@ import "server-only";
 import { getSignedInReader } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { anonymousViewer, type Entitlement, type Viewer } from "@/lib/reading/access";
-import { entitlementFromGrants } from "@/lib/reading/entitlement";
+import { env } from "@/lib/config/env";
+import { entitlementOfReader } from "@/lib/reading/entitlement";
 
 /**
  * The viewer of the current request: anonymous, or a signed-in reader with the entitlement their
- * grants give them right now. Only a valid session (checked against the database) makes a reader;
+ * grants and subscriptions give them right now. Only a valid session (checked against the database) makes a reader;
  * no header, query parameter or environment variable can. Errors fall back to no access.
  */
 export async function getViewer(now: Date = new Date()): Promise<Viewer> {
@@ -17,13 +18,25 @@ export async function getViewer(now: Date = new Date()): Promise<Viewer> {
 
 export async function entitlementOf(userId: string, now: Date): Promise<Entitlement> {
   try {
-    const grants = await (
-      await db()
-    ).accessGrant.findMany({
-      where: { userId, revokedAt: null },
-      select: { until: true, revokedAt: true },
+    const database = await db();
+    const [grants, subscriptions] = await Promise.all([
+      database.accessGrant.findMany({
+        where: { userId, revokedAt: null },
+        select: { until: true, revokedAt: true },
+      }),
+      database.subscription.findMany({
+        where: { userId },
+        select: {
+          status: true,
+          currentPeriodEnd: true,
+          cancelAtPeriodEnd: true,
+          pastDueSince: true,
+        },
+      }),
+    ]);
+    return entitlementOfReader({ grants, subscriptions }, now, {
+      pastDueGraceDays: env().plans.pastDueGraceDays,
     });
-    return entitlementFromGrants(grants, now);
   } catch (error) {
     console.error("[folio] entitlement lookup failed; no paid access on this request", error);
     return { kind: "none" };

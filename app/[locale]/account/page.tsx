@@ -1,6 +1,8 @@
 import { notFound, redirect } from "next/navigation";
 import { SignOutButton } from "@/components/client/SignOutButton";
 import { signOutEverywhereAction } from "@/lib/auth/actions";
+import { manageSubscriptionAction } from "@/lib/billing/actions";
+import { latestSubscription } from "@/lib/billing/subscriptions";
 import { getSignedInReader } from "@/lib/auth/session";
 import { format, formatDate, isLocale, messagesFor } from "@/lib/i18n";
 import { entitlementOf } from "@/lib/reading/viewer";
@@ -11,7 +13,10 @@ export default async function AccountPage({ params }: PageProps<"/[locale]/accou
   const reader = await getSignedInReader();
   if (!reader) redirect("/signin?callbackUrl=%2Faccount");
   const messages = messagesFor(locale);
-  const entitlement = await entitlementOf(reader.id, new Date());
+  const [entitlement, subscription] = await Promise.all([
+    entitlementOf(reader.id, new Date()),
+    latestSubscription(reader.id),
+  ]);
   const access =
     entitlement.kind === "none"
       ? messages.auth.accessNone
@@ -29,7 +34,35 @@ export default async function AccountPage({ params }: PageProps<"/[locale]/accou
         <dd data-testid="account-email">{reader.email}</dd>
         <dt>{messages.auth.accessTitle}</dt>
         <dd data-testid="account-access">{access}</dd>
+        {subscription ? (
+          <>
+            <dt>{messages.billing.subscriptionTitle}</dt>
+            <dd data-testid="account-subscription">
+              {format(locale, messages.billing.status, {
+                status:
+                  (messages.billing.statuses as Record<string, string>)[subscription.status] ??
+                  subscription.status,
+              })}
+              {" · "}
+              {format(
+                locale,
+                subscription.cancelAtPeriodEnd ? messages.billing.endsOn : messages.billing.renews,
+                {
+                  date: formatDate(locale, subscription.currentPeriodEnd),
+                },
+              )}
+            </dd>
+          </>
+        ) : null}
       </dl>
+      {subscription ? (
+        <form action={manageSubscriptionAction}>
+          <input type="hidden" name="returnTo" value="/account" />
+          <button type="submit" className="button">
+            {messages.billing.manage}
+          </button>
+        </form>
+      ) : null}
       <div className="button-row">
         <SignOutButton label={messages.auth.signOut} />
         <form action={signOutEverywhereAction}>

@@ -1,10 +1,13 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
+import { CheckoutNotice } from "@/components/client/CheckoutNotice";
 import { notFound } from "next/navigation";
 import { DocumentBody } from "@/components/reading/DocumentBody";
 import { DocumentMeta } from "@/components/reading/DocumentMeta";
 import { env } from "@/lib/config/env";
 import { isValidSlug } from "@/lib/documents/slug";
-import { isLocale, locales, messagesFor } from "@/lib/i18n";
+import { format, isLocale, locales, messagesFor } from "@/lib/i18n";
+import { planOffers } from "@/lib/billing/plans";
 import { getDocumentForViewer, getDocumentPreview } from "@/lib/reading/documents";
 import { articleJsonLd, serializeJsonLd } from "@/lib/reading/structured-data";
 import { getViewer } from "@/lib/reading/viewer";
@@ -47,6 +50,16 @@ export default async function DocumentPage({ params }: Props) {
   const document = await getDocumentForViewer(slug, viewer);
   if (!document) notFound();
   const messages = messagesFor(locale);
+  const offers = document.access === "full" ? null : await planOffers(locale, messages);
+  const prices =
+    offers && offers.length > 0
+      ? offers.length === 1
+        ? (offers[0]?.price ?? null)
+        : format(locale, messages.paywall.prices, {
+            monthly: offers[0]?.price ?? "",
+            yearly: offers[1]?.price ?? "",
+          })
+      : null;
   const jsonLd = articleJsonLd(document, `${env().siteUrl}/d/${document.slug}`);
 
   return (
@@ -55,6 +68,13 @@ export default async function DocumentPage({ params }: Props) {
         type="application/ld+json"
         dangerouslySetInnerHTML={{ __html: serializeJsonLd(jsonLd) }}
       />
+      <Suspense fallback={null}>
+        <CheckoutNotice
+          unlocked={document.access === "full"}
+          thanks={messages.billing.thanks}
+          pending={messages.billing.pending}
+        />
+      </Suspense>
       <header className="document-header">
         <h1>{document.title}</h1>
         <DocumentMeta document={document} locale={locale} messages={messages} />
@@ -62,6 +82,7 @@ export default async function DocumentPage({ params }: Props) {
       <DocumentBody
         document={document}
         signedIn={viewer.kind === "reader"}
+        prices={prices}
         locale={locale}
         messages={messages}
       />

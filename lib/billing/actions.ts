@@ -1,0 +1,38 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { getSignedInReader } from "@/lib/auth/session";
+import { checkoutUrlFor, portalUrlFor } from "@/lib/billing/subscriptions";
+import { safeReturnPath } from "@/lib/http/safe-return-path";
+
+/** Subscribe and manage-subscription buttons. Both act only for the signed-in reader. */
+const field = (form: FormData, name: string) => {
+  const value = form.get(name);
+  return typeof value === "string" ? value : "";
+};
+
+export async function subscribeAction(form: FormData): Promise<never> {
+  const returnPath = safeReturnPath(field(form, "returnTo"));
+  const interval = field(form, "interval") === "year" ? "year" : "month";
+  const reader = await getSignedInReader();
+  if (!reader) {
+    redirect(
+      `/signin?callbackUrl=${encodeURIComponent(`/pricing?callbackUrl=${encodeURIComponent(returnPath)}`)}`,
+    );
+  }
+  let url: string;
+  try {
+    url = await checkoutUrlFor(reader, interval, returnPath);
+  } catch (error) {
+    console.error("[folio] checkout could not start", error);
+    redirect(`/pricing?callbackUrl=${encodeURIComponent(returnPath)}&error=checkout`);
+  }
+  redirect(url);
+}
+
+export async function manageSubscriptionAction(form: FormData): Promise<never> {
+  const reader = await getSignedInReader();
+  if (!reader) redirect("/signin?callbackUrl=%2Faccount");
+  const url = await portalUrlFor(reader.id, safeReturnPath(field(form, "returnTo") || "/account"));
+  redirect(url);
+}
