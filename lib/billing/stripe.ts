@@ -122,10 +122,11 @@ export async function createCustomer(input: {
 }
 
 export async function listPlanPrices(): Promise<PlanPrice[]> {
-  const prices = await client().prices.list({
-    lookup_keys: Object.values(planLookupKeys),
-    active: true,
-  });
+  // Shown on reading pages: a slow Stripe must not hold a page for long (the caller caches).
+  const prices = await client().prices.list(
+    { lookup_keys: Object.values(planLookupKeys), active: true },
+    { timeout: 3_000, maxNetworkRetries: 0 },
+  );
   return prices.data.map((price) => ({
     id: price.id,
     interval: toInterval(price.recurring?.interval),

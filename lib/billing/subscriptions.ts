@@ -209,11 +209,40 @@ export async function hasLiveSubscription(userId: string): Promise<boolean> {
   return count > 0;
 }
 
+interface PriceCache {
+  at: number;
+  failedAt: number;
+  prices: PlanPrice[];
+}
+const priceCache = ((globalThis as { __folioPrices?: PriceCache }).__folioPrices ??= {
+  at: 0,
+  failedAt: 0,
+  prices: [],
+});
+const priceCacheMs = 5 * 60 * 1000;
+const priceRetryMs = 30 * 1000;
+
+/**
+ * The plan prices, monthly first; read from Stripe at most every five minutes. When Stripe cannot
+ * be reached the last known prices are used (or none), and Stripe is asked again after 30 s, so
+ * an outage never slows every reading page down.
+ */
 export async function planPrices(): Promise<PlanPrice[]> {
-  const prices = await listPlanPrices();
-  return (["month", "year"] as const).flatMap((interval) =>
-    prices.filter((price) => price.interval === interval),
-  );
+  const now = Date.now();
+  const fresh = now - priceCache.at < priceCacheMs && priceCache.prices.length > 0;
+  if (fresh || now - priceCache.failedAt < priceRetryMs) return priceCache.prices;
+  try {
+    const prices = await listPlanPrices();
+    priceCache.prices = (["month", "year"] as const).flatMap((interval) =>
+      prices.filter((price) => price.interval === interval),
+    );
+    priceCache.at = now;
+  } catch (error) {
+    priceCache.failedAt = now;
+    if (priceCache.prices.length === 0) throw error;
+    console.error("[folio] Stripe prices unavailable; showing the last known ones", error);
+  }
+  return priceCache.prices;
 }
 
 /**
