@@ -43,9 +43,10 @@ async function main() {
   if (process.env.STRIPE_SECRET_KEY) run("npm", ["run", "--silent", "stripe:setup"]);
   if (process.env.FOLIO_E2E_SKIP_BUILD !== "1") run("npx", ["next", "build"]);
 
-  const server = spawn("npx", ["next", "start", "-p", port, "-H", "127.0.0.1"], {
+  // Folio's own production server (server.ts: Next.js behind the anonymous page cache).
+  const server = spawn("npx", ["tsx", "server.ts"], {
     cwd: repoRoot,
-    env: environment,
+    env: { ...environment, PORT: port, HOSTNAME: "127.0.0.1" },
     stdio: "inherit",
   });
   const stop = () => server.kill("SIGTERM");

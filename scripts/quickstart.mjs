@@ -55,7 +55,10 @@ if (!env.STRIPE_SECRET_KEY) {
 }
 
 console.log(`\nFolio is starting at http://localhost:${port}\n`);
-const server = spawn("npx", ["next", "start", "-p", port], { stdio: "inherit", env });
+const server = spawn("npx", ["tsx", "server.ts"], {
+  stdio: "inherit",
+  env: { ...env, NODE_ENV: "production", PORT: port },
+});
 children.push(server);
 server.on("exit", (code) => {
   stopAll("SIGTERM");
