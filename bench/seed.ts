@@ -5,12 +5,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { hashPassword } from "@/lib/auth/password";
 import { env } from "@/lib/config/env";
 import { db, disconnectDb } from "@/lib/db/client";
 import { importDocument } from "@/lib/import/import-document";
 import { encodeCursor } from "@/lib/reading/documents";
+import { wipeTestDatabase } from "../tests/support/test-database";
 import { benchDataDir, seedSummaryFile, type SeedSummary } from "./shared";
 import { benchDocument } from "./text";
 
@@ -23,22 +23,15 @@ function readerEmail(index: number): string {
 }
 
 async function wipe(): Promise<void> {
+  const url = process.env.DATABASE_URL ?? "";
   const target = env().database;
-  if (target.provider === "postgres") {
-    const client = new pg.Client({ connectionString: target.connectionString });
-    await client.connect();
-    try {
-      await client.query("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;");
-    } finally {
-      await client.end();
-    }
-    return;
-  }
-  if (path.resolve(target.filePath) === path.resolve("data", "folio.db"))
+  if (
+    target.provider === "sqlite" &&
+    path.resolve(target.filePath) === path.resolve("data", "folio.db")
+  ) {
     throw new Error("refusing to wipe data/folio.db: the benchmark needs its own database");
-  fs.mkdirSync(path.dirname(target.filePath), { recursive: true });
-  for (const suffix of ["", "-wal", "-shm", "-journal"])
-    fs.rmSync(`${target.filePath}${suffix}`, { force: true });
+  }
+  await wipeTestDatabase(url);
 }
 
 async function importDocuments(count: number, chars: number) {
