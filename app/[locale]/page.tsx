@@ -3,14 +3,16 @@ import { notFound } from "next/navigation";
 import { DocumentMeta } from "@/components/reading/DocumentMeta";
 import { isLocale, messagesFor } from "@/lib/i18n";
 import { listLibrary } from "@/lib/reading/documents";
+import { queryValue } from "@/lib/http/request-values";
 
 export default async function LibraryPage({ params, searchParams }: PageProps<"/[locale]">) {
   const { locale } = await params;
   if (!isLocale(locale)) notFound();
   const query = await searchParams;
-  const single = (value: string | string[] | undefined) =>
-    typeof value === "string" ? value : undefined;
-  const page = await listLibrary({ older: single(query.older), newer: single(query.newer) });
+  const page = await listLibrary({
+    older: queryValue(query.older),
+    newer: queryValue(query.newer),
+  });
   const messages = messagesFor(locale);
 
   return (

@@ -25,6 +25,3 @@ export function StatusMessage({
     </p>
   );
 }
-
-export const single = (value: string | string[] | undefined) =>
-  typeof value === "string" ? value : undefined;

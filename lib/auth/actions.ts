@@ -10,6 +10,7 @@ import {
   signOutEverywhere,
 } from "@/lib/auth/accounts";
 import { clientIp } from "@/lib/auth/request-ip";
+import { formField } from "@/lib/http/request-values";
 import { getSignedInReader } from "@/lib/auth/session";
 import { requestLocale } from "@/lib/i18n/request-locale";
 
@@ -17,15 +18,10 @@ import { requestLocale } from "@/lib/i18n/request-locale";
  * Form actions of the account pages. Each works without JavaScript: it does its work and redirects
  * to a page that shows the outcome. Next.js checks that a server action's Origin matches the host.
  */
-const field = (form: FormData, name: string) => {
-  const value = form.get(name);
-  return typeof value === "string" ? value : "";
-};
-
 export async function signUpAction(form: FormData): Promise<never> {
   const outcome = await requestSignUp({
-    email: field(form, "email"),
-    password: field(form, "password"),
+    email: formField(form, "email"),
+    password: formField(form, "password"),
     ip: clientIp(await headers()),
     locale: await requestLocale(),
   });
@@ -33,7 +29,7 @@ export async function signUpAction(form: FormData): Promise<never> {
 }
 
 export async function confirmSignUpAction(form: FormData): Promise<never> {
-  const email = await confirmSignUp(field(form, "token"));
+  const email = await confirmSignUp(formField(form, "token"));
   redirect(
     email
       ? `/signin?status=confirmed&email=${encodeURIComponent(email)}`
@@ -43,7 +39,7 @@ export async function confirmSignUpAction(form: FormData): Promise<never> {
 
 export async function requestPasswordResetAction(form: FormData): Promise<never> {
   const outcome = await requestPasswordReset({
-    email: field(form, "email"),
+    email: formField(form, "email"),
     ip: clientIp(await headers()),
     locale: await requestLocale(),
   });
@@ -51,8 +47,8 @@ export async function requestPasswordResetAction(form: FormData): Promise<never>
 }
 
 export async function resetPasswordAction(form: FormData): Promise<never> {
-  const token = field(form, "token");
-  const outcome = await resetPassword(token, field(form, "password"));
+  const token = formField(form, "token");
+  const outcome = await resetPassword(token, formField(form, "password"));
   redirect(
     outcome === "done"
       ? "/signin?status=reset"

@@ -1,5 +1,6 @@
 import "server-only";
 import { getServerSession } from "next-auth";
+import { cache } from "react";
 import { connection } from "next/server";
 import { authOptions } from "@/lib/auth/options";
 import { env } from "@/lib/config/env";
@@ -14,9 +15,12 @@ export interface SignedInReader {
 /**
  * The reader signed in on this request, or null. The session token must still match the reader's
  * session version in the database, so "sign out everywhere" and a password change end every
- * session at once, on the next request. Any error means signed out.
+ * session at once, on the next request. Any error means signed out. Memoised per request: the
+ * layout and the page ask for it once each, and pay for one session check.
  */
-export async function getSignedInReader(): Promise<SignedInReader | null> {
+export const getSignedInReader = cache(loadSignedInReader);
+
+async function loadSignedInReader(): Promise<SignedInReader | null> {
   // Who is signed in is per request: never let a page that asks be prerendered.
   await connection();
   // Without a session secret (only while `next build` runs) nobody can be signed in.

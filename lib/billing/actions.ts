@@ -3,17 +3,13 @@
 import { redirect } from "next/navigation";
 import { getSignedInReader } from "@/lib/auth/session";
 import { checkoutUrlFor, portalUrlFor } from "@/lib/billing/subscriptions";
+import { formField } from "@/lib/http/request-values";
 import { safeReturnPath } from "@/lib/http/safe-return-path";
 
 /** Subscribe and manage-subscription buttons. Both act only for the signed-in reader. */
-const field = (form: FormData, name: string) => {
-  const value = form.get(name);
-  return typeof value === "string" ? value : "";
-};
-
 export async function subscribeAction(form: FormData): Promise<never> {
-  const returnPath = safeReturnPath(field(form, "returnTo"));
-  const interval = field(form, "interval") === "year" ? "year" : "month";
+  const returnPath = safeReturnPath(formField(form, "returnTo"));
+  const interval = formField(form, "interval") === "year" ? "year" : "month";
   const reader = await getSignedInReader();
   if (!reader) {
     redirect(
@@ -33,6 +29,9 @@ export async function subscribeAction(form: FormData): Promise<never> {
 export async function manageSubscriptionAction(form: FormData): Promise<never> {
   const reader = await getSignedInReader();
   if (!reader) redirect("/signin?callbackUrl=%2Faccount");
-  const url = await portalUrlFor(reader.id, safeReturnPath(field(form, "returnTo") || "/account"));
+  const url = await portalUrlFor(
+    reader.id,
+    safeReturnPath(formField(form, "returnTo") || "/account"),
+  );
   redirect(url);
 }

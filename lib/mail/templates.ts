@@ -1,3 +1,4 @@
+import { escapeHtml } from "@/lib/documents/text-utils";
 import { format, messagesFor, type Locale } from "@/lib/i18n";
 
 export interface MailContent {
@@ -5,9 +6,6 @@ export interface MailContent {
   text: string;
   html: string;
 }
-
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 
 function compose(
   subject: string,

@@ -1,11 +1,11 @@
 import { notFound } from "next/navigation";
-import { single } from "@/components/auth/StatusMessage";
 import { getSignedInReader } from "@/lib/auth/session";
 import { subscribeAction } from "@/lib/billing/actions";
 import { planOffers } from "@/lib/billing/plans";
 import { env } from "@/lib/config/env";
 import { safeReturnPath } from "@/lib/http/safe-return-path";
 import { format, isLocale, messagesFor } from "@/lib/i18n";
+import { queryValue } from "@/lib/http/request-values";
 
 export default async function PricingPage({
   params,
@@ -15,7 +15,7 @@ export default async function PricingPage({
   if (!isLocale(locale)) notFound();
   const query = await searchParams;
   const messages = messagesFor(locale);
-  const returnTo = safeReturnPath(single(query.callbackUrl));
+  const returnTo = safeReturnPath(queryValue(query.callbackUrl));
   const [offers, reader] = await Promise.all([planOffers(locale, messages), getSignedInReader()]);
   const trialDays = env().plans.trialDays;
 
@@ -23,7 +23,7 @@ export default async function PricingPage({
     <section className="pricing">
       <h1>{messages.billing.pricingTitle}</h1>
       <p>{messages.billing.pricingBody}</p>
-      {single(query.error) === "checkout" ? (
+      {queryValue(query.error) === "checkout" ? (
         <p role="alert" className="form-error">
           {messages.billing.checkoutFailed}
         </p>

@@ -1,7 +1,8 @@
 import { notFound } from "next/navigation";
-import { single, StatusMessage } from "@/components/auth/StatusMessage";
+import { StatusMessage } from "@/components/auth/StatusMessage";
 import { requestPasswordResetAction } from "@/lib/auth/actions";
 import { isLocale, messagesFor } from "@/lib/i18n";
+import { queryValue } from "@/lib/http/request-values";
 
 export default async function RequestResetPage({
   params,
@@ -10,7 +11,7 @@ export default async function RequestResetPage({
   const { locale } = await params;
   if (!isLocale(locale)) notFound();
   const messages = messagesFor(locale);
-  const status = single((await searchParams).status);
+  const status = queryValue((await searchParams).status);
   return (
     <section className="auth-page">
       <h1>{messages.auth.resetTitle}</h1>

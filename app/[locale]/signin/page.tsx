@@ -5,9 +5,7 @@ import { env } from "@/lib/config/env";
 import { safeReturnPath } from "@/lib/http/safe-return-path";
 import { format, isLocale, messagesFor, type Messages } from "@/lib/i18n";
 import { canSendMail } from "@/lib/mail/mailer";
-
-const single = (value: string | string[] | undefined) =>
-  typeof value === "string" ? value : undefined;
+import { queryValue } from "@/lib/http/request-values";
 
 function notice(messages: Messages, status: string | undefined, error: string | undefined) {
   const errors = messages.auth.errors as Record<string, string>;
@@ -27,7 +25,7 @@ export default async function SignInPage({ params, searchParams }: PageProps<"/[
   if (!isLocale(locale)) notFound();
   const query = await searchParams;
   const messages = messagesFor(locale);
-  const callbackUrl = safeReturnPath(single(query.callbackUrl));
+  const callbackUrl = safeReturnPath(queryValue(query.callbackUrl));
   const { github, google, oidc } = env().oauth;
   const oauthProviders = [
     ...(github ? [{ id: "github", name: "GitHub" }] : []),
@@ -37,7 +35,7 @@ export default async function SignInPage({ params, searchParams }: PageProps<"/[
     id: provider.id,
     label: format(locale, messages.auth.continueWith, { provider: provider.name }),
   }));
-  const message = notice(messages, single(query.status), single(query.error));
+  const message = notice(messages, queryValue(query.status), queryValue(query.error));
 
   return (
     <section className="auth-page">
@@ -60,7 +58,7 @@ export default async function SignInPage({ params, searchParams }: PageProps<"/[
           errorInvalidEmail: messages.auth.errors.EmailSignin,
         }}
         callbackUrl={callbackUrl}
-        initialEmail={single(query.email) ?? ""}
+        initialEmail={queryValue(query.email) ?? ""}
         emailEnabled={canSendMail()}
         oauthProviders={oauthProviders}
       />

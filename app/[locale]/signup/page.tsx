@@ -1,15 +1,16 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { single, StatusMessage } from "@/components/auth/StatusMessage";
+import { StatusMessage } from "@/components/auth/StatusMessage";
 import { signUpAction } from "@/lib/auth/actions";
 import { NewPasswordField } from "@/components/auth/NewPasswordField";
 import { isLocale, messagesFor } from "@/lib/i18n";
+import { queryValue } from "@/lib/http/request-values";
 
 export default async function SignUpPage({ params, searchParams }: PageProps<"/[locale]/signup">) {
   const { locale } = await params;
   if (!isLocale(locale)) notFound();
   const messages = messagesFor(locale);
-  const status = single((await searchParams).status);
+  const status = queryValue((await searchParams).status);
   return (
     <section className="auth-page">
       <h1>{messages.auth.signUpTitle}</h1>

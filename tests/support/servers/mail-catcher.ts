@@ -16,7 +16,7 @@
  *                                                        404 JSON {error} when nothing arrived
  *   DELETE /messages?to=<address>                        forgets the messages (all if no `to`), 204
  */
-import { listen } from "./listen";
+import { listen, portFromEnv } from "./listen";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { simpleParser, type AddressObject, type ParsedMail } from "mailparser";
@@ -443,16 +443,6 @@ export function extractCode(mail: Pick<CapturedMail, "text" | "html">): string |
 
 // ---------------------------------------------------------------------------------------------
 // Standalone server.
-
-function portFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new Error(`${name} must be a port number (got ${JSON.stringify(raw)})`);
-  }
-  return port;
-}
 
 async function main(): Promise<void> {
   const catcher = await startMailCatcher({

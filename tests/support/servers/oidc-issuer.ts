@@ -22,7 +22,8 @@
  * email_verified = false if L starts with "unverified", else true; name = the part before "@".
  * They are in the ID token as well as at the userinfo endpoint.
  */
-import { listen } from "./listen";
+import { escapeHtml } from "../../../lib/documents/text-utils";
+import { listen, portFromEnv } from "./listen";
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -77,14 +78,6 @@ export function claimsForLogin(login: string): OidcTestClaims {
     email_verified: !login.startsWith("unverified"),
     name: at === -1 ? login : login.slice(0, at),
   };
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(
-    /[&<>"']/g,
-    (char) =>
-      ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char] ?? char,
-  );
 }
 
 function page(title: string, body: string): string {
@@ -370,16 +363,6 @@ export async function startOidcIssuer(options: OidcIssuerOptions = {}): Promise<
 
 // ---------------------------------------------------------------------------------------------
 // Standalone server.
-
-function portFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new Error(`${name} must be a port number (got ${JSON.stringify(raw)})`);
-  }
-  return port;
-}
 
 async function main(): Promise<void> {
   const redirectUris = process.env.OIDC_REDIRECT_URIS?.split(",")

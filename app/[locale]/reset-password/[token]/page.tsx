@@ -1,8 +1,9 @@
 import { notFound } from "next/navigation";
-import { single, StatusMessage } from "@/components/auth/StatusMessage";
+import { StatusMessage } from "@/components/auth/StatusMessage";
 import { resetPasswordAction } from "@/lib/auth/actions";
 import { NewPasswordField } from "@/components/auth/NewPasswordField";
 import { isLocale, messagesFor } from "@/lib/i18n";
+import { queryValue } from "@/lib/http/request-values";
 
 export default async function ResetPasswordPage({
   params,
@@ -11,7 +12,7 @@ export default async function ResetPasswordPage({
   const { locale, token } = await params;
   if (!isLocale(locale)) notFound();
   const messages = messagesFor(locale);
-  const status = single((await searchParams).status);
+  const status = queryValue((await searchParams).status);
   return (
     <section className="auth-page">
       <h1>{messages.auth.resetTitle}</h1>

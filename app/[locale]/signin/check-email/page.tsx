@@ -1,9 +1,7 @@
 import { notFound } from "next/navigation";
 import { safeReturnPath } from "@/lib/http/safe-return-path";
 import { isLocale, messagesFor } from "@/lib/i18n";
-
-const single = (value: string | string[] | undefined) =>
-  typeof value === "string" ? value : undefined;
+import { queryValue } from "@/lib/http/request-values";
 
 /**
  * After a sign-in mail: the code form is a plain GET form to next-auth's email callback (the same
@@ -22,7 +20,11 @@ export default async function CheckEmailPage({
       <h1>{messages.auth.checkEmailTitle}</h1>
       <p>{messages.auth.checkEmailBody}</p>
       <form method="get" action="/api/auth/callback/email" className="stack">
-        <input type="hidden" name="callbackUrl" value={safeReturnPath(single(query.callbackUrl))} />
+        <input
+          type="hidden"
+          name="callbackUrl"
+          value={safeReturnPath(queryValue(query.callbackUrl))}
+        />
         <label>
           {messages.auth.email}
           <input
@@ -30,7 +32,7 @@ export default async function CheckEmailPage({
             name="email"
             autoComplete="email"
             required
-            defaultValue={single(query.email) ?? ""}
+            defaultValue={queryValue(query.email) ?? ""}
           />
         </label>
         <label>

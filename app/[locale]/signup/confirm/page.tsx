@@ -1,7 +1,8 @@
 import { notFound } from "next/navigation";
-import { single, StatusMessage } from "@/components/auth/StatusMessage";
+import { StatusMessage } from "@/components/auth/StatusMessage";
 import { confirmSignUpAction } from "@/lib/auth/actions";
 import { isLocale, messagesFor } from "@/lib/i18n";
+import { queryValue } from "@/lib/http/request-values";
 
 /** Confirmation takes a button press: mail scanners that open links must not use the token up. */
 export default async function ConfirmSignUpPage({
@@ -15,10 +16,10 @@ export default async function ConfirmSignUpPage({
   return (
     <section className="auth-page">
       <h1>{messages.auth.confirmTitle}</h1>
-      <StatusMessage status={single(query.status)} messages={messages} />
+      <StatusMessage status={queryValue(query.status)} messages={messages} />
       <p>{messages.auth.confirmBody}</p>
       <form action={confirmSignUpAction}>
-        <input type="hidden" name="token" value={single(query.token) ?? ""} />
+        <input type="hidden" name="token" value={queryValue(query.token) ?? ""} />
         <button type="submit" className="button">
           {messages.auth.confirm}
         </button>
