@@ -1,24 +1,41 @@
-// Folio's production server: Next.js behind a small in-memory cache of anonymous document pages
-// (lib/http/anonymous-page-cache.ts explains why it cannot leak paid text).
+// Folio's production server: Next.js behind a cache of rendered pages (lib/http/page-cache.ts
+// explains why it cannot leak paid text).
 //   npm start            (PORT, default 3000; HOSTNAME, default 0.0.0.0)
-import { createServer } from "node:http";
+// It imports Folio's server-only modules (the session and entitlement checks), so it runs with the
+// react-server condition: tsx --conditions=react-server server.ts (the start script does).
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import next from "next";
-import { AnonymousPageCache, cacheKeyFor, storableHeaders } from "@/lib/http/anonymous-page-cache";
+import { sessionTokenFromCookieHeader } from "@/lib/auth/session-token";
+import {
+  PageCache,
+  cacheablePageRequest,
+  pageCacheKey,
+  parsePageCacheKey,
+  storableHeaders,
+  type CacheablePageRequest,
+} from "@/lib/http/page-cache";
+import { createPageFillCredential, pageFillHeader } from "@/lib/http/page-fill-credential";
+import { mayReadAllPaidText } from "@/lib/reading/documents";
+import { viewerForSessionToken } from "@/lib/reading/viewer";
 
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME ?? "0.0.0.0";
-const fillHeader = "x-folio-cache-fill";
 
 async function main() {
   const app = next({ dev: false, hostname, port });
   const handle = app.getRequestHandler();
   await app.prepare();
+  const credential = createPageFillCredential();
 
-  const cache = new AnonymousPageCache(async (key) => {
-    const [locale, path] = key.split(" ") as [string, string];
-    // No cookies, no credentials: whoever caused the miss, the page is rendered for nobody.
+  const cache = new PageCache(async (key) => {
+    const { variant, locale, path } = parsePageCacheKey(key);
+    // No cookies: the page is rendered for a class of viewer, never for whoever caused the miss.
     const response = await fetch(`http://127.0.0.1:${port}${path}`, {
-      headers: { "accept-language": locale, "accept-encoding": "identity", [fillHeader]: "1" },
+      headers: {
+        "accept-language": locale,
+        "accept-encoding": "identity",
+        [pageFillHeader]: variant === "full" ? credential : "anonymous",
+      },
       redirect: "manual",
     });
     return {
@@ -29,32 +46,48 @@ async function main() {
     };
   });
 
-  createServer((request, response) => {
-    // The cache's own fill requests (and anyone sending the header) go straight to Next.js.
-    const bypass = request.headers[fillHeader] === "1";
-    const key = bypass ? null : cacheKeyFor(request.method, request.url, request.headers);
-    if (!key) {
-      void handle(request, response);
+  /** The cache key this request may be answered from, after checking its session if it has one. */
+  async function cacheKeyFor(request: CacheablePageRequest, cookie: string | undefined) {
+    if (!request.hasSession) return pageCacheKey("anonymous", request);
+    // The same checks as a page's: session token and version, then grants and subscriptions.
+    const viewer = await viewerForSessionToken(sessionTokenFromCookieHeader(cookie), new Date());
+    return request.page === "document" && mayReadAllPaidText(viewer)
+      ? pageCacheKey("full", request)
+      : null;
+  }
+
+  async function serve(request: IncomingMessage, response: ServerResponse) {
+    // The cache's own fills (and anyone else sending the header) go straight to Next.js, where
+    // only this process's credential means anything.
+    const cacheable =
+      request.headers[pageFillHeader] === undefined
+        ? cacheablePageRequest(request.method, request.url, request.headers)
+        : null;
+    const key = cacheable ? await cacheKeyFor(cacheable, request.headers.cookie) : null;
+    const result = key ? await cache.get(key) : null;
+    if (!result || result.page.status !== 200) {
+      await handle(request, response);
       return;
     }
-    cache
-      .get(key)
-      .then((result) => {
-        if (!result || result.page.status !== 200) {
-          void handle(request, response);
-          return;
-        }
-        const { page, hit } = result;
-        response.writeHead(page.status, [
-          ...page.headers.flat(),
-          "x-folio-cache",
-          hit ? "HIT" : "MISS",
-          "content-length",
-          String(page.body.length),
-        ]);
-        response.end(page.body);
-      })
-      .catch(() => void handle(request, response));
+    const { page, hit } = result;
+    response.writeHead(page.status, [
+      ...page.headers.flat(),
+      "x-folio-cache",
+      hit ? "HIT" : "MISS",
+      "content-length",
+      String(page.body.length),
+    ]);
+    response.end(page.body);
+  }
+
+  createServer((request, response) => {
+    serve(request, response).catch((error: unknown) => {
+      console.error("[folio] request failed", error);
+      if (!response.headersSent) {
+        response.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+        response.end("Internal Server Error");
+      } else response.destroy();
+    });
   }).listen(port, hostname, () => {
     console.log(
       `[folio] ready on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`,

@@ -18,6 +18,7 @@ import {
   waitForOk,
   type Started,
 } from "./servers";
+import { pageFillHeader } from "../lib/http/page-fill-credential";
 import { benchDataDir, defaultBenchDatabaseUrl, seedSummaryFile, type SeedSummary } from "./shared";
 
 const folioPort = 3200;
@@ -152,6 +153,8 @@ interface Target {
   server: Started;
   /** Null for a target that does not exist yet. */
   missing?: boolean;
+  /** Measured at 1 connection only (a diagnostic row: Next.js rendering without the page cache). */
+  oneConnectionOnly?: boolean;
 }
 
 async function measure(
@@ -260,11 +263,28 @@ async function main(options: Options): Promise<void> {
     { name: "library page 1", path: "/", base, headers: zh, server: folio },
     { name: deepName, path: deepPath, base, headers: zh, server: folio },
     { name: "search", path: "(not implemented)", base, headers: zh, server: folio, missing: true },
+    // The library rendered by Next.js on every request (the page cache's fill header sends a
+    // request past it): what the database costs at this library size, without the cache.
+    ...[
+      { name: "library page 1, no cache", path: "/" },
+      { name: `${deepName}, no cache`, path: deepPath },
+    ].map((row) => ({
+      ...row,
+      base,
+      headers: { ...zh, [pageFillHeader]: "bench" },
+      server: folio,
+      oneConnectionOnly: true,
+    })),
   ];
-  for (const target of targets.slice(1, 5)) {
+  for (const target of targets.slice(1).filter((target) => !target.missing)) {
     const check = await request(`${target.base}${target.path}`, { headers: target.headers });
     if (check.status !== 200)
       throw new Error(`${target.name} (${target.path}) answered ${check.status}`);
+    await request(`${target.base}${target.path}`, { headers: target.headers });
+    const again = await request(`${target.base}${target.path}`, { headers: target.headers });
+    console.log(
+      `  ${target.name}: ${again.body.length} bytes, page cache ${String(again.headers["x-folio-cache"] ?? "not used")}`,
+    );
   }
 
   const generator = chooseGenerator();
@@ -272,7 +292,8 @@ async function main(options: Options): Promise<void> {
   const measured: Omit<Measurement, "percentOfReference">[] = [];
   for (const connections of [...new Set([options.connections, 1])])
     for (const target of targets)
-      measured.push(await measure(generator, target, connections, options));
+      if (connections === 1 || !target.oneConnectionOnly)
+        measured.push(await measure(generator, target, connections, options));
 
   const measurements: Measurement[] = measured.map((entry) => {
     const referenceRate = measured.find(

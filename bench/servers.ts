@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import { productionServerCommand } from "../scripts/production-server-command";
 
 const repoRoot = path.resolve(__dirname, "..");
 
@@ -33,7 +34,7 @@ function track(name: string, child: ChildProcess): Started {
     async stop() {
       running.delete(started);
       if (child.exitCode !== null || child.signalCode !== null) return;
-      // Detached: the child leads its own process group, so `next start`'s next-server goes too.
+      // Detached: the child leads its own process group, so every process under it goes too.
       const signalGroup = (signal: NodeJS.Signals) => {
         try {
           process.kill(-pid, signal);
@@ -74,10 +75,10 @@ export function runCommand(
   });
 }
 
-/** `npx next start` on the given port (production build), output prefixed and kept quiet. */
+/** Folio's production server on the given port (production build), output prefixed. */
 export function startFolio(port: number, environment: NodeJS.ProcessEnv): Started {
-  // Folio's production server (server.ts: Next.js behind the anonymous page cache).
-  const child = spawn("npx", ["tsx", "server.ts"], {
+  // Folio's production server (server.ts: Next.js behind the page cache).
+  const child = spawn(productionServerCommand.command, productionServerCommand.args, {
     cwd: repoRoot,
     env: { ...environment, PORT: String(port), HOSTNAME: "127.0.0.1", NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,8 +1,9 @@
 // Starts Folio for the end-to-end tests: a fresh test database, the canary fixtures imported with
-// this run's canary and free marker, a production build, then `next start`.
+// this run's canary and free marker, a production build, then Folio's production server (server.ts).
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { productionServerCommand } from "./production-server-command";
 import { repoRoot, testDatabaseUrl, wipeTestDatabase } from "../tests/support/test-database";
 
 async function main() {
@@ -43,8 +44,8 @@ async function main() {
   if (process.env.STRIPE_SECRET_KEY) run("npm", ["run", "--silent", "stripe:setup"]);
   if (process.env.FOLIO_E2E_SKIP_BUILD !== "1") run("npx", ["next", "build"]);
 
-  // Folio's own production server (server.ts: Next.js behind the anonymous page cache).
-  const server = spawn("npx", ["tsx", "server.ts"], {
+  // Folio's own production server (server.ts: Next.js behind the page cache).
+  const server = spawn(productionServerCommand.command, productionServerCommand.args, {
     cwd: repoRoot,
     env: { ...environment, PORT: port, HOSTNAME: "127.0.0.1" },
     stdio: "inherit",

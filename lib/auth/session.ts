@@ -1,43 +1,37 @@
 import "server-only";
-import { getServerSession } from "next-auth";
 import { cache } from "react";
+import { cookies, headers } from "next/headers";
 import { connection } from "next/server";
-import { authOptions } from "@/lib/auth/options";
-import { env } from "@/lib/config/env";
-import { db } from "@/lib/db/client";
+import {
+  readerForSessionToken,
+  sessionTokenFromCookies,
+  type SignedInReader,
+} from "@/lib/auth/session-token";
+import { isPageFillCredential, pageFillHeader } from "@/lib/http/page-fill-credential";
+import { anonymousViewer, entitledRendering, type Viewer } from "@/lib/reading/access";
+import { viewerForReader } from "@/lib/reading/viewer";
 
-export interface SignedInReader {
-  id: string;
-  email: string | null;
-  name: string | null;
-}
+export type { SignedInReader };
 
 /**
- * The reader signed in on this request, or null. The session token must still match the reader's
- * session version in the database, so "sign out everywhere" and a password change end every
- * session at once, on the next request. Any error means signed out. Memoised per request: the
- * layout and the page ask for it once each, and pay for one session check.
+ * The reader signed in on this request, or null (lib/auth/session-token.ts checks the token and
+ * the reader's session version). Memoised per request: the layout and the page share one check.
  */
-export const getSignedInReader = cache(loadSignedInReader);
-
-async function loadSignedInReader(): Promise<SignedInReader | null> {
+export const getSignedInReader = cache(async (): Promise<SignedInReader | null> => {
   // Who is signed in is per request: never let a page that asks be prerendered.
   await connection();
-  // Without a session secret (only while `next build` runs) nobody can be signed in.
-  if (!env().authSecret) return null;
-  try {
-    const session = await getServerSession(authOptions());
-    if (!session?.user?.id) return null;
-    const reader = await (
-      await db()
-    ).user.findUnique({
-      where: { id: session.user.id },
-      select: { id: true, email: true, name: true, sessionVersion: true },
-    });
-    if (!reader || reader.sessionVersion !== session.sessionVersion) return null;
-    return { id: reader.id, email: reader.email, name: reader.name };
-  } catch (error) {
-    console.error("[folio] session check failed; treating the request as signed out", error);
-    return null;
-  }
-}
+  return readerForSessionToken(sessionTokenFromCookies((await cookies()).getAll()));
+});
+
+/**
+ * The viewer of this request: anonymous, a signed-in reader with the entitlement their grants and
+ * subscriptions give them right now, or — only for the page cache's own fill requests, which carry
+ * this process's in-memory credential — the entitled rendering (full access, nobody's identity).
+ * No other header, query parameter or environment variable makes a viewer. Memoised per request.
+ */
+export const getViewer = cache(async (): Promise<Viewer> => {
+  await connection();
+  if (isPageFillCredential((await headers()).get(pageFillHeader))) return entitledRendering;
+  const reader = await getSignedInReader();
+  return reader ? viewerForReader(reader.id, new Date()) : anonymousViewer;
+});

@@ -8,10 +8,17 @@
 export type Entitlement =
   { kind: "none" } | { kind: "full"; until: Date | null; source: "grant" | "subscription" };
 
+/**
+ * `entitled-rendering` is the page cache (server.ts) rendering a document page once for every
+ * reader with full access: it has full access and no identity, so the page it gets names nobody.
+ */
 export type Viewer =
-  { kind: "anonymous" } | { kind: "reader"; userId: string; entitlement: Entitlement };
+  | { kind: "anonymous" }
+  | { kind: "reader"; userId: string; entitlement: Entitlement }
+  | { kind: "entitled-rendering" };
 
 export const anonymousViewer: Viewer = Object.freeze({ kind: "anonymous" });
+export const entitledRendering: Viewer = Object.freeze({ kind: "entitled-rendering" });
 
 export interface AccessSubject {
   /** How many paid regions the document has; a document without any is free for everyone. */
@@ -34,6 +41,8 @@ export function canReadPaid(viewer: Viewer, document: AccessSubject, now: Date):
   switch (viewer.kind) {
     case "reader":
       return hasFullAccess(viewer.entitlement, now);
+    case "entitled-rendering":
+      return true;
     case "anonymous":
       return false;
     default:

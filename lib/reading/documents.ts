@@ -150,6 +150,19 @@ export async function getDocumentForViewer(
   }
 }
 
+/**
+ * The page cache's question (server.ts): may this viewer be served a document page rendered with
+ * every paid region of every document? Only a full entitlement says yes: the rule is canReadPaid's,
+ * asked for a document with paid regions. Errors say no.
+ */
+export function mayReadAllPaidText(viewer: Viewer, now: Date = new Date()): boolean {
+  try {
+    return canReadPaid(viewer, { paidRegions: Number.POSITIVE_INFINITY }, now);
+  } catch {
+    return false;
+  }
+}
+
 export interface LibraryPage {
   documents: DocumentListing[];
   /** Cursor for the next (older) page, if any. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { canReadPaid, hasFullAccess, type Entitlement, type Viewer } from "@/lib/reading/access";
+import { mayReadAllPaidText } from "@/lib/reading/documents";
 
 const now = new Date("2026-06-01T12:00:00Z");
 const paidDocument = { paidRegions: 2 };
@@ -45,6 +46,7 @@ describe("canReadPaid", () => {
       paidDocument,
       true,
     ],
+    ["the page cache's entitled rendering", { kind: "entitled-rendering" }, paidDocument, true],
     ["unknown viewer kind", { kind: "admin" } as unknown as Viewer, paidDocument, false],
     [
       "unknown entitlement kind",
@@ -66,5 +68,24 @@ describe("hasFullAccess", () => {
     [full("2026-05-01T00:00:00Z"), false],
   ])("%j → %s", (entitlement, expected) => {
     expect(hasFullAccess(entitlement, now)).toBe(expected);
+  });
+});
+
+describe("mayReadAllPaidText (the page cache's full pages)", () => {
+  it.each<[string, Viewer, boolean]>([
+    ["anonymous", { kind: "anonymous" }, false],
+    ["reader without entitlement", reader({ kind: "none" }), false],
+    [
+      "reader with a subscription until later",
+      reader(full("2026-07-01T00:00:00Z", "subscription")),
+      true,
+    ],
+    ["reader with an open-ended grant", reader(full(null)), true],
+    ["reader whose access ended", reader(full("2026-06-01T11:59:59Z")), false],
+    ["the entitled rendering", { kind: "entitled-rendering" }, true],
+    ["unknown viewer kind", { kind: "admin" } as unknown as Viewer, false],
+    ["a viewer that throws", null as unknown as Viewer, false],
+  ])("%s → %s", (_name, viewer, expected) => {
+    expect(mayReadAllPaidText(viewer, now)).toBe(expected);
   });
 });

@@ -10,7 +10,7 @@ import { format, isLocale, locales, messagesFor } from "@/lib/i18n";
 import { planOffers } from "@/lib/billing/plans";
 import { getDocumentForViewer, getDocumentPreview } from "@/lib/reading/documents";
 import { articleJsonLd, serializeJsonLd } from "@/lib/reading/structured-data";
-import { getViewer } from "@/lib/reading/viewer";
+import { getViewer } from "@/lib/auth/session";
 
 type Props = PageProps<"/[locale]/d/[slug]">;
 
