@@ -4,7 +4,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import { productionServerCommand } from "../scripts/production-server-command";
 
 const repoRoot = path.resolve(__dirname, "..");
 
@@ -78,7 +77,7 @@ export function runCommand(
 /** Folio's production server on the given port (production build), output prefixed. */
 export function startFolio(port: number, environment: NodeJS.ProcessEnv): Started {
   // Folio's production server (server.ts: Next.js behind the page cache).
-  const child = spawn(productionServerCommand.command, productionServerCommand.args, {
+  const child = spawn("npm", ["start", "--silent"], {
     cwd: repoRoot,
     env: { ...environment, PORT: String(port), HOSTNAME: "127.0.0.1", NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -204,7 +203,7 @@ export function processTree(root: number): ProcessInfo[] {
 
 /**
  * RSS in bytes of the actual server: the largest process in the tree started for it (under
- * `npx tsx server.ts` that is the Node process running Next.js, not npx or esbuild).
+ * `npm start` that is the Node process running Next.js, not npm, tsx or esbuild).
  */
 export function serverRss(root: number): { bytes: number; process: string } {
   const tree = processTree(root);

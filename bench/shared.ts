@@ -10,9 +10,15 @@ export interface SeedSummary {
   documents: number;
   readers: number;
   subscribers: number;
+  /** Seconds to import the `imported.documents` documents through the real import path. */
   importSeconds: number;
+  /** The import rate: `imported.documents / importSeconds` (bulk copies are not counted). */
   documentsPerSecond: number;
-  /** Average length of a generated file, in characters (front matter included). */
+  /** The first `--import` documents (default 1,000), through importDocument. */
+  imported: { documents: number; seconds: number; documentsPerSecond: number };
+  /** The rest up to `documents`: bulk copies of the imported rows (0 documents if none). */
+  bulkCopied: { documents: number; seconds: number; documentsPerSecond: number };
+  /** Average length of a generated (imported) file, in characters (front matter included). */
   averageChars: number;
   /** The subscriber who signs in for the signed-in measurement. */
   subscriber: { email: string; password: string };
@@ -20,5 +26,7 @@ export interface SeedSummary {
   documentSlug: string;
   /** An `?older=` cursor opening library page `pages`, or null with too few documents. */
   deepCursor: { pages: number; cursor: string } | null;
+  /** The whole seed: wipe, migrations, import, bulk copy, readers. */
+  seedSeconds: number;
   seededAt: string;
 }

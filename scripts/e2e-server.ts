@@ -3,7 +3,6 @@
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { productionServerCommand } from "./production-server-command";
 import { repoRoot, testDatabaseUrl, wipeTestDatabase } from "../tests/support/test-database";
 
 async function main() {
@@ -45,7 +44,7 @@ async function main() {
   if (process.env.FOLIO_E2E_SKIP_BUILD !== "1") run("npx", ["next", "build"]);
 
   // Folio's own production server (server.ts: Next.js behind the page cache).
-  const server = spawn(productionServerCommand.command, productionServerCommand.args, {
+  const server = spawn("npm", ["start", "--silent"], {
     cwd: repoRoot,
     env: { ...environment, PORT: port, HOSTNAME: "127.0.0.1" },
     stdio: "inherit",

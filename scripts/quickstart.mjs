@@ -55,9 +55,10 @@ if (!env.STRIPE_SECRET_KEY) {
 }
 
 console.log(`\nFolio is starting at http://localhost:${port}\n`);
-const server = spawn("npx", ["tsx", "server.ts"], {
+// `npm start`: the production server (server.ts) exactly as it runs anywhere else.
+const server = spawn("npm", ["start", "--silent"], {
   stdio: "inherit",
-  env: { ...env, NODE_ENV: "production", PORT: port },
+  env: { ...env, PORT: port },
 });
 children.push(server);
 server.on("exit", (code) => {

@@ -8,7 +8,9 @@ import { canReadPaid, type Viewer } from "@/lib/reading/access";
  * The reading data-access layer: the only module that reads document text for pages, feeds and
  * APIs. Public reads select from Document and PublicSegment only, which hold no paid text. Paid
  * text is read from PaidSegment in exactly one place, getDocumentForViewer, after canReadPaid said
- * yes for this request; any error on that path serves the preview instead (fail closed).
+ * yes for this request; any error on that path serves the preview instead (fail closed). The page
+ * cache (server.ts) keeps document pages rendered through it for the entitled rendering, and serves
+ * them only where mayReadAllPaidText, below, says yes for the request at hand.
  */
 
 export interface DocumentListing {
@@ -188,22 +190,23 @@ export function decodeCursor(value: string | undefined): Cursor | null {
   return { publishedAt, id };
 }
 
-/** Rows strictly after the cursor in library order (newest first, ties broken by id). */
+/**
+ * Rows strictly after the cursor in library order (newest first, ties broken by id). The range on
+ * publishedAt alone lets the database seek in the (publishedAt, id) index; the OR only sorts out
+ * rows with the cursor's own timestamp. Without it SQLite scans the index from the top: measured
+ * at 100,000 documents, 11 ms for page 4,500 against 0.08 ms with the range.
+ */
 function olderThan(cursor: Cursor): Prisma.DocumentWhereInput {
   return {
-    OR: [
-      { publishedAt: { lt: cursor.publishedAt } },
-      { publishedAt: cursor.publishedAt, id: { lt: cursor.id } },
-    ],
+    publishedAt: { lte: cursor.publishedAt },
+    OR: [{ publishedAt: { lt: cursor.publishedAt } }, { id: { lt: cursor.id } }],
   };
 }
 
 function newerThan(cursor: Cursor): Prisma.DocumentWhereInput {
   return {
-    OR: [
-      { publishedAt: { gt: cursor.publishedAt } },
-      { publishedAt: cursor.publishedAt, id: { gt: cursor.id } },
-    ],
+    publishedAt: { gte: cursor.publishedAt },
+    OR: [{ publishedAt: { gt: cursor.publishedAt } }, { id: { gt: cursor.id } }],
   };
 }
 
@@ -211,6 +214,24 @@ function newerThan(cursor: Cursor): Prisma.DocumentWhereInput {
  * One page of the library, newest first, by keyset pagination: the cost of a page does not grow
  * with its depth (no OFFSET), and every page is one indexed query.
  */
+/** The one query behind a library page (exported for the test that checks its query plan). */
+export function libraryQuery(
+  cursors: { older: Cursor | null; newer: Cursor | null },
+  take: number,
+) {
+  const direction = cursors.newer ? "asc" : "desc";
+  return {
+    select: listingSelect,
+    where: cursors.newer
+      ? newerThan(cursors.newer)
+      : cursors.older
+        ? olderThan(cursors.older)
+        : undefined,
+    orderBy: [{ publishedAt: direction }, { id: direction }],
+    take,
+  } satisfies Prisma.DocumentFindManyArgs;
+}
+
 export async function listLibrary(
   options: { older?: string; newer?: string; limit?: number } = {},
 ): Promise<LibraryPage> {
@@ -219,21 +240,9 @@ export async function listLibrary(
   const newer = decodeCursor(options.newer);
   const older = newer ? null : decodeCursor(options.older);
 
-  const rows = newer
-    ? (
-        await database.document.findMany({
-          select: listingSelect,
-          where: newerThan(newer),
-          orderBy: [{ publishedAt: "asc" }, { id: "asc" }],
-          take: limit + 1,
-        })
-      ).reverse()
-    : await database.document.findMany({
-        select: listingSelect,
-        where: older ? olderThan(older) : undefined,
-        orderBy: [{ publishedAt: "desc" }, { id: "desc" }],
-        take: limit + 1,
-      });
+  const found = await database.document.findMany(libraryQuery({ older, newer }, limit + 1));
+  // Walking towards newer pages the query runs oldest first; the page shows newest first.
+  const rows = newer ? found.reverse() : found;
 
   const hasMore = rows.length > limit;
   // Walking towards newer pages, the extra row is the newest one (at the start).

@@ -1,10 +1,41 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
 import { importDocument } from "@/lib/import/import-document";
-import { decodeCursor, listLibrary } from "@/lib/reading/documents";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import Database from "better-sqlite3";
+import pg from "pg";
+import { PrismaClient as PostgresClient } from "@/lib/db/generated/postgres";
+import { PrismaClient as SqliteClient } from "@/lib/db/generated/sqlite";
+import { decodeCursor, libraryQuery, listLibrary } from "@/lib/reading/documents";
 import { collectDocumentFiles } from "@/lib/import/import-files";
 import { samplesDirectory, seedSamplesOnce } from "@/lib/import/seed-samples";
 import { clearLibrary } from "../support/library";
+import { isPostgresUrl } from "../support/test-database";
+
+/** The query plan of one statement, as text. */
+async function explain(url: string, query: string, params: unknown[]): Promise<string> {
+  if (isPostgresUrl(url)) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query("SET enable_seqscan = off");
+      const result = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${query}`, params);
+      return result.rows.map((row) => row["QUERY PLAN"]).join("\n");
+    } finally {
+      await client.end();
+    }
+  }
+  const connection = new Database(url.slice("file:".length), { readonly: true });
+  try {
+    const rows = connection.prepare(`EXPLAIN QUERY PLAN ${query}`).all(...params) as {
+      detail: string;
+    }[];
+    return rows.map((row) => row.detail).join("\n");
+  } finally {
+    connection.close();
+  }
+}
 
 const encode = (text: string) => new TextEncoder().encode(text);
 
@@ -53,6 +84,45 @@ describe("library pagination", () => {
     }
     expect(backwards.reverse().flat()).toEqual(seen.slice(0, 40));
     expect(current.newerCursor).toBeNull();
+  });
+
+  it("pages by seeking in the (publishedAt, id) index, not by scanning from the top", async () => {
+    // The SQL Prisma sends for an older and a newer page, captured from a client that logs it.
+    const url = process.env.DATABASE_URL ?? "";
+    const captured: { query: string; params: unknown[] }[] = [];
+    const log: [{ emit: "event"; level: "query" }] = [{ emit: "event", level: "query" }];
+    const client = isPostgresUrl(url)
+      ? new PostgresClient({ adapter: new PrismaPg({ connectionString: url }), log })
+      : new SqliteClient({ adapter: new PrismaBetterSQLite3({ url }), log });
+    (client as SqliteClient<{ log: typeof log }>).$on("query", (event) => {
+      captured.push({ query: event.query, params: JSON.parse(event.params) as unknown[] });
+    });
+    const middle = await listLibrary({ limit: 10 });
+    const cursor = decodeCursor(middle.olderCursor ?? "");
+    if (!cursor) throw new Error("expected a second page");
+    try {
+      for (const cursors of [
+        { older: cursor, newer: null },
+        { older: null, newer: cursor },
+      ])
+        await (client as SqliteClient).document.findMany(libraryQuery(cursors, 11));
+    } finally {
+      await client.$disconnect();
+    }
+    const selects = captured.filter((entry) =>
+      /^SELECT .* FROM \S*Document\S* WHERE/.test(entry.query),
+    );
+    expect(selects, JSON.stringify(captured)).toHaveLength(2);
+    for (const { query, params } of selects) {
+      const plan = await explain(url, query, params);
+      // SQLite: "SEARCH … USING INDEX Document_publishedAt_id_idx (publishedAt<?)";
+      // PostgreSQL (sequential scans off, as a large table would choose): an Index Cond on it.
+      expect(plan, plan).toMatch(
+        isPostgresUrl(url)
+          ? /Index Cond: \("publishedAt" [<>]=/
+          : /SEARCH .*Document_publishedAt_id_idx \(publishedAt[<>]\?\)/,
+      );
+    }
   });
 
   it.each(["", "not-a-cursor", Buffer.from("2026-13-45|x").toString("base64url")])(
