@@ -7,6 +7,7 @@ import { reply, replyList, originOf } from "./api-catalog";
 import {
   cancelNow,
   changePrice,
+  emitSubscriptionUpdated,
   expireCheckout,
   payInvoice,
   setCancelAtPeriodEnd,
@@ -441,12 +442,7 @@ function updateSubscription(ctx: Context, request: Request): Reply {
     subscription.description = description;
   }
   if (Object.keys(previous).length > 0) {
-    ctx.events.emit(
-      "customer.subscription.updated",
-      renderSubscription(ctx.store, subscription),
-      origin,
-      previous,
-    );
+    emitSubscriptionUpdated(ctx, subscription, origin, previous);
   }
   if (cancelAtPeriodEnd !== undefined) {
     setCancelAtPeriodEnd(ctx, subscription, cancelAtPeriodEnd, origin);

@@ -140,6 +140,17 @@ function hasUnpaidInvoices(ctx: Context, customerId: string): boolean {
   );
 }
 
+/** customer.subscription.updated, with the subscription as it is now and what changed. */
+export function emitSubscriptionUpdated(
+  ctx: Context,
+  subscription: Stripe.Subscription,
+  origin: Origin,
+  previous: Partial<Stripe.Subscription>,
+): void {
+  const rendered = renderSubscription(ctx.store, subscription);
+  ctx.events.emit("customer.subscription.updated", rendered, origin, previous);
+}
+
 function emitPaid(ctx: Context, invoice: Stripe.Invoice, origin: Origin): void {
   ctx.events.emit("invoice.paid", invoice, origin);
   ctx.events.emit("invoice.payment_succeeded", invoice, origin);
@@ -347,12 +358,7 @@ function renew(ctx: Context, subscription: Stripe.Subscription, at: number): voi
   } else {
     Object.assign(previous, afterFailedAttempt(ctx, invoice, subscription, origin));
   }
-  ctx.events.emit(
-    "customer.subscription.updated",
-    renderSubscription(ctx.store, subscription),
-    origin,
-    previous,
-  );
+  emitSubscriptionUpdated(ctx, subscription, origin, previous);
   if (paid) emitPaid(ctx, invoice, origin);
   else ctx.events.emit("invoice.payment_failed", invoice, origin);
 }
@@ -372,24 +378,14 @@ function retry(ctx: Context, invoice: Stripe.Invoice, origin: Origin): boolean {
     ) {
       const previous: Partial<Stripe.Subscription> = { status: subscription.status };
       subscription.status = "active";
-      ctx.events.emit(
-        "customer.subscription.updated",
-        renderSubscription(ctx.store, subscription),
-        origin,
-        previous,
-      );
+      emitSubscriptionUpdated(ctx, subscription, origin, previous);
     }
     return true;
   }
   const previous = subscription ? afterFailedAttempt(ctx, invoice, subscription, origin) : {};
   ctx.events.emit("invoice.payment_failed", invoice, origin);
   if (subscription && previous.status !== undefined) {
-    ctx.events.emit(
-      "customer.subscription.updated",
-      renderSubscription(ctx.store, subscription),
-      origin,
-      previous,
-    );
+    emitSubscriptionUpdated(ctx, subscription, origin, previous);
   }
   return false;
 }
@@ -515,12 +511,7 @@ export function setCancelAtPeriodEnd(
     feedback_option: null,
     reason: cancel ? "cancellation_requested" : null,
   };
-  ctx.events.emit(
-    "customer.subscription.updated",
-    renderSubscription(ctx.store, subscription),
-    origin,
-    previous,
-  );
+  emitSubscriptionUpdated(ctx, subscription, origin, previous);
 }
 
 /**
@@ -612,8 +603,7 @@ export function changePrice(
     paid = charge(ctx, invoice, at);
     if (!paid) Object.assign(previous, afterFailedAttempt(ctx, invoice, subscription, origin));
   }
-  const rendered = renderSubscription(ctx.store, subscription);
-  ctx.events.emit("customer.subscription.updated", rendered, origin, previous);
+  emitSubscriptionUpdated(ctx, subscription, origin, previous);
   if (invoice && paid) emitPaid(ctx, invoice, origin);
   else if (invoice) ctx.events.emit("invoice.payment_failed", invoice, origin);
 }

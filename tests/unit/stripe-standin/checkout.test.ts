@@ -4,7 +4,7 @@ import {
   addMonths,
   DAY,
   SECRET,
-  seedCatalog,
+  resetWithCustomer,
   startHarness,
   submitCheckout,
   type Catalog,
@@ -28,11 +28,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  harness.standin.reset();
-  catalog = await seedCatalog(harness.stripe);
-  customer = await harness.stripe.customers.create({ email: "reader@example.com" });
-  await harness.standin.webhooksSettled();
-  harness.receiver.clear();
+  ({ catalog, customer } = await resetWithCustomer(harness, "reader@example.com"));
 });
 
 function createSession(extra: Partial<Stripe.Checkout.SessionCreateParams> = {}) {

@@ -182,14 +182,25 @@ export async function seedCatalog(stripe: Stripe): Promise<Catalog> {
   return { product, monthly, yearly };
 }
 
+/**
+ * Every test starts from a reset stand-in holding the catalog and one customer, with the webhooks
+ * they caused delivered and forgotten.
+ */
+export async function resetWithCustomer(
+  harness: Harness,
+  email: string,
+): Promise<{ catalog: Catalog; customer: Stripe.Customer }> {
+  harness.standin.reset();
+  const catalog = await seedCatalog(harness.stripe);
+  const customer = await harness.stripe.customers.create({ email });
+  await harness.standin.webhooksSettled();
+  harness.receiver.clear();
+  return { catalog, customer };
+}
+
 /** Submits the hosted checkout form; returns the raw (unfollowed) response. */
 export function submitCheckout(url: string, fields: Record<string, string>): Promise<Response> {
-  return fetch(url, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ expiry: "12 / 34", cvc: "123", ...fields }).toString(),
-    redirect: "manual",
-  });
+  return submitForm(url, { expiry: "12 / 34", cvc: "123", ...fields });
 }
 
 /** Creates a checkout session for `price` and pays it with 4242…; returns the subscription. */

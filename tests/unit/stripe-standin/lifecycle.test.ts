@@ -4,7 +4,7 @@ import {
   addMonths,
   DAY,
   postJson,
-  seedCatalog,
+  resetWithCustomer,
   startHarness,
   submitForm,
   subscribe,
@@ -28,11 +28,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  harness.standin.reset();
-  catalog = await seedCatalog(harness.stripe);
-  customer = await harness.stripe.customers.create({ email: "cycle@example.com" });
-  await harness.standin.webhooksSettled();
-  harness.receiver.clear();
+  ({ catalog, customer } = await resetWithCustomer(harness, "cycle@example.com"));
 });
 
 /** Advances the stand-in clock over HTTP, like a test or script would. */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   addMonths,
   DAY,
-  seedCatalog,
+  resetWithCustomer,
   startHarness,
   submitForm,
   subscribe,
@@ -28,9 +28,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  harness.standin.reset();
-  catalog = await seedCatalog(harness.stripe);
-  customer = await harness.stripe.customers.create({ email: "portal@example.com" });
+  ({ catalog, customer } = await resetWithCustomer(harness, "portal@example.com"));
   subscription = await subscribe(harness, customer, catalog.monthly);
   portal = await harness.stripe.billingPortal.sessions.create({
     customer: customer.id,
