@@ -46,8 +46,8 @@ each page at --connections and at 1 connection. Prints a table and writes bench/
   --skip-seed       reuse the last benchmark database (bench/.data/seed.json)
   --help            this text
 
-Load generator: wrk if installed (apt-get install wrk), else autocannon if installed, else a
-built-in Node keep-alive generator (labelled as such in the output).`;
+Load generator: wrk if installed (apt-get install wrk), else autocannon (a dev dependency, which
+shares the CPU with the server and flatters the ratios); the output says which.`;
 
 interface Options {
   docs: number;

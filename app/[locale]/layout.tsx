@@ -2,7 +2,7 @@ import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { LocaleSwitcher } from "@/components/client/LocaleSwitcher";
-import { getViewer } from "@/lib/auth/session";
+import { isSignedIn } from "@/lib/auth/session";
 import { isTestPayments } from "@/lib/billing/stripe";
 import { env } from "@/lib/config/env";
 import { isLocale, locales, messagesFor } from "@/lib/i18n";
@@ -33,8 +33,7 @@ export default async function LocaleLayout({ children, params }: LayoutProps<"/[
   const { locale } = await params;
   if (!isLocale(locale)) notFound();
   const messages = messagesFor(locale);
-  // The entitled rendering (the page cache's full pages) is signed in too, as nobody in particular.
-  const signedIn = (await getViewer()).kind !== "anonymous";
+  const signedIn = await isSignedIn();
   return (
     <html lang={locale}>
       <body>

@@ -23,6 +23,12 @@ export const getSignedInReader = cache(async (): Promise<SignedInReader | null> 
   return readerForSessionToken(sessionTokenFromCookies((await cookies()).getAll()));
 });
 
+/** This request is the page cache's own fill for the entitled rendering. */
+const isEntitledRendering = cache(async (): Promise<boolean> => {
+  await connection();
+  return isPageFillCredential((await headers()).get(pageFillHeader));
+});
+
 /**
  * The viewer of this request: anonymous, a signed-in reader with the entitlement their grants and
  * subscriptions give them right now, or — only for the page cache's own fill requests, which carry
@@ -30,8 +36,16 @@ export const getSignedInReader = cache(async (): Promise<SignedInReader | null> 
  * No other header, query parameter or environment variable makes a viewer. Memoised per request.
  */
 export const getViewer = cache(async (): Promise<Viewer> => {
-  await connection();
-  if (isPageFillCredential((await headers()).get(pageFillHeader))) return entitledRendering;
+  if (await isEntitledRendering()) return entitledRendering;
   const reader = await getSignedInReader();
   return reader ? viewerForReader(reader.id, new Date()) : anonymousViewer;
 });
+
+/**
+ * Signed in as far as the page around the content goes (the account link): a reader, or the
+ * entitled rendering, which is signed in as nobody in particular. Costs no entitlement lookup.
+ */
+export const isSignedIn = cache(
+  async (): Promise<boolean> =>
+    (await isEntitledRendering()) || (await getSignedInReader()) !== null,
+);
