@@ -22,7 +22,12 @@ const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME ?? "0.0.0.0";
 
 async function main() {
-  const app = next({ dev: false, hostname, port });
+  // Next.js compares the proxy's rewrite URLs, which spell any loopback address "localhost", with
+  // the origin built from this name; with 127.0.0.1 they differ and every rewritten request (/d/x →
+  // /zh-CN/d/x) went back out over HTTP through Next's external-rewrite proxy: a second hop, and a
+  // 500 whenever the browser dropped a prefetch mid-flight. This name only forms those internal URLs;
+  // the server listens on `hostname` and Folio's absolute links come from FOLIO_SITE_URL.
+  const app = next({ dev: false, hostname: "localhost", port });
   const handle = app.getRequestHandler();
   await app.prepare();
   const credential = createPageFillCredential();

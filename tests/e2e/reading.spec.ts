@@ -75,6 +75,26 @@ test("Accept-Language picks the interface language", async ({ browser }) => {
   await context.close();
 });
 
+test("pages without a locale prefix are rewritten in-process, not proxied back over HTTP", async ({
+  request,
+}) => {
+  // Next.js answers an absolute rewrite URL whose origin differs from its own by proxying the
+  // request over HTTP (a second hop through server.ts, and a 500 when a prefetch is dropped).
+  // The query string keeps the page cache out of the way, so Next.js routes every request.
+  const variants: Record<string, string>[] = [
+    {},
+    { RSC: "1" },
+    { RSC: "1", "Next-Router-Prefetch": "1" },
+  ];
+  for (const headers of variants) {
+    for (const path of ["/?probe=1", "/d/canary-regions?probe=1"]) {
+      const response = await request.get(path, { headers, maxRedirects: 0 });
+      expect(response.status(), path).toBeLessThan(500);
+      expect(response.headers()["x-middleware-rewrite"], path).toMatch(/^\/zh-CN[/?]/);
+    }
+  }
+});
+
 test("unknown documents and paths get the localized 404 page", async ({ page }) => {
   const response = await page.goto("/d/no-such-document");
   expect(response?.status()).toBe(404);
