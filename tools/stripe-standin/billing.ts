@@ -28,6 +28,7 @@ import {
   planFromPrice,
   subscriptionItemObject,
   subscriptionObject,
+  type InvoiceLineInput,
 } from "./objects";
 import { renderSubscription } from "./views";
 
@@ -57,15 +58,30 @@ function subscriptionOf(ctx: Context, invoice: Stripe.Invoice): Stripe.Subscript
   return ref ? ctx.store.subscriptions.get(idOf(ref)) : undefined;
 }
 
-interface LineSpec {
+/** An invoice line before its invoice exists: the ids come from `createInvoice`. */
+type LineSpec = Omit<InvoiceLineInput, "invoice" | "subscription" | "subscriptionItem"> & {
   item: Stripe.SubscriptionItem;
-  price: Stripe.Price;
-  quantity: number;
-  amount: number;
-  description: string;
-  proration: boolean;
-  periodStart: number;
-  periodEnd: number;
+};
+
+/** A line charging `quantity` × `price` in full for the period. */
+function fullPriceLine(
+  ctx: Context,
+  item: Stripe.SubscriptionItem,
+  price: Stripe.Price,
+  quantity: number,
+  periodStart: number,
+  periodEnd: number,
+): LineSpec {
+  return {
+    item,
+    price,
+    quantity,
+    amount: (price.unit_amount ?? 0) * quantity,
+    description: lineDescription(ctx, price, quantity),
+    proration: false,
+    periodStart,
+    periodEnd,
+  };
 }
 
 function createInvoice(
@@ -88,18 +104,12 @@ function createInvoice(
     billingReason,
     currency: subscription.currency,
     number: `${customer.invoice_prefix ?? "STANDIN"}-${String(sequence).padStart(4, "0")}`,
-    lines: lines.map((line) =>
+    lines: lines.map(({ item, ...line }) =>
       invoiceLineObject({
+        ...line,
         invoice: id,
         subscription: subscription.id,
-        subscriptionItem: line.item.id,
-        price: line.price,
-        quantity: line.quantity,
-        amount: line.amount,
-        description: line.description,
-        proration: line.proration,
-        periodStart: line.periodStart,
-        periodEnd: line.periodEnd,
+        subscriptionItem: item.id,
       }),
     ),
     periodStart: period.start,
@@ -329,18 +339,7 @@ function renew(ctx: Context, subscription: Stripe.Subscription, at: number): voi
     ctx,
     subscription,
     "subscription_cycle",
-    [
-      {
-        item,
-        price,
-        quantity,
-        amount: (price.unit_amount ?? 0) * quantity,
-        description: lineDescription(ctx, price, quantity),
-        proration: false,
-        periodStart: start,
-        periodEnd: end,
-      },
-    ],
+    [fullPriceLine(ctx, item, price, quantity, start, end)],
     { start: oldStart, end: start },
     at,
   );
@@ -575,16 +574,7 @@ export function changePrice(
         periodEnd: oldEnd,
       });
     }
-    lines.push({
-      item,
-      price,
-      quantity,
-      amount: (price.unit_amount ?? 0) * quantity,
-      description: lineDescription(ctx, price, quantity),
-      proration: false,
-      periodStart: at,
-      periodEnd: end,
-    });
+    lines.push(fullPriceLine(ctx, item, price, quantity, at, end));
     previous.billing_cycle_anchor = subscription.billing_cycle_anchor;
     previous.latest_invoice = subscription.latest_invoice;
     subscription.billing_cycle_anchor = at;

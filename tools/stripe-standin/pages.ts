@@ -19,7 +19,8 @@ import type { Context } from "./context";
 import { ApiError } from "./errors";
 import { NO_REQUEST } from "./events";
 import { optString, type FormMap } from "./form";
-import { escapeHtml as h, formatAmount, formatDate, intervalLabel } from "./format";
+import { escapeHtml as h } from "../../lib/documents/text-utils";
+import { formatAmount, formatDate, intervalLabel } from "./format";
 import type { Reply, Request, Router } from "./http";
 import { idOf } from "./objects";
 
