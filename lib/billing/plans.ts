@@ -35,3 +35,16 @@ export async function planOffers(locale: Locale, messages: Messages): Promise<Pl
     return null;
   }
 }
+
+/** The plans in one line for the paywall ("… a month, or … a year"), or null without plans. */
+export async function paywallPrices(locale: Locale, messages: Messages): Promise<string | null> {
+  const offers = await planOffers(locale, messages);
+  const monthly = offers?.find((offer) => offer.interval === "month");
+  const yearly = offers?.find((offer) => offer.interval === "year");
+  if (monthly && yearly)
+    return format(locale, messages.paywall.prices, {
+      monthly: monthly.price,
+      yearly: yearly.price,
+    });
+  return (monthly ?? yearly)?.price ?? null;
+}

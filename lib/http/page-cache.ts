@@ -41,6 +41,7 @@ export interface CacheablePageRequest {
 const documentPath = /^\/(?:(?:zh-CN|en)\/)?d\/[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/;
 const libraryPath = /^\/(?:zh-CN|en)?(?:\?(?:older|newer)=[A-Za-z0-9_-]{1,200})?$/;
 const sessionCookie = /(?:^|;\s*)(?:__Secure-)?next-auth\.session-token(?:\.\d+)?=/;
+const savedLocaleCookie = new RegExp(`(?:^|;\\s*)${localeCookieName}=([^;]+)`);
 
 /** Whether the cache may answer this request at all (null: straight to Next.js). */
 export function cacheablePageRequest(
@@ -64,7 +65,7 @@ export function cacheablePageRequest(
   const hasSession = sessionCookie.test(cookie);
   // Signed-in readers see the library through Next.js (it is no paid text and not worth a variant).
   if (hasSession && page === "library") return null;
-  const savedLocale = new RegExp(`(?:^|;\\s*)${localeCookieName}=([^;]+)`).exec(cookie)?.[1];
+  const savedLocale = savedLocaleCookie.exec(cookie)?.[1];
   const acceptLanguage =
     typeof headers["accept-language"] === "string" ? headers["accept-language"] : null;
   return { page, locale: negotiateLocale(savedLocale, acceptLanguage), path: url, hasSession };

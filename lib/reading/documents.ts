@@ -210,10 +210,6 @@ function newerThan(cursor: Cursor): Prisma.DocumentWhereInput {
   };
 }
 
-/**
- * One page of the library, newest first, by keyset pagination: the cost of a page does not grow
- * with its depth (no OFFSET), and every page is one indexed query.
- */
 /** The one query behind a library page (exported for the test that checks its query plan). */
 export function libraryQuery(
   cursors: { older: Cursor | null; newer: Cursor | null },
@@ -232,6 +228,10 @@ export function libraryQuery(
   } satisfies Prisma.DocumentFindManyArgs;
 }
 
+/**
+ * One page of the library, newest first, by keyset pagination: the cost of a page does not grow
+ * with its depth (no OFFSET), and every page is one indexed query.
+ */
 export async function listLibrary(
   options: { older?: string; newer?: string; limit?: number } = {},
 ): Promise<LibraryPage> {

@@ -55,7 +55,7 @@ test("an anonymous reader signs up, subscribes monthly and reads the whole docum
 }) => {
   await page.goto("/d/canary-regions");
   await expect(page.getByTestId("test-payments-banner")).toBeVisible();
-  await expect(page.getByTestId("paywall")).toContainText("¥30.00 / 月");
+  await expect(page.getByTestId("paywall")).toContainText("¥30.00 / 月，或 ¥300.00 / 年");
   const email = uniqueEmail("subscriber");
   await signInByLink(page, email, "/d/canary-regions");
   await subscribe(page, "month");

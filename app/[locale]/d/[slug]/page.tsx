@@ -6,8 +6,8 @@ import { DocumentBody } from "@/components/reading/DocumentBody";
 import { DocumentMeta } from "@/components/reading/DocumentMeta";
 import { env } from "@/lib/config/env";
 import { isValidSlug } from "@/lib/documents/slug";
-import { format, isLocale, locales, messagesFor } from "@/lib/i18n";
-import { planOffers } from "@/lib/billing/plans";
+import { isLocale, locales, messagesFor } from "@/lib/i18n";
+import { paywallPrices } from "@/lib/billing/plans";
 import { getDocumentForViewer, getDocumentPreview } from "@/lib/reading/documents";
 import { articleJsonLd, serializeJsonLd } from "@/lib/reading/structured-data";
 import { getViewer } from "@/lib/auth/session";
@@ -50,16 +50,7 @@ export default async function DocumentPage({ params }: Props) {
   const document = await getDocumentForViewer(slug, viewer);
   if (!document) notFound();
   const messages = messagesFor(locale);
-  const offers = document.access === "full" ? null : await planOffers(locale, messages);
-  const prices =
-    offers && offers.length > 0
-      ? offers.length === 1
-        ? (offers[0]?.price ?? null)
-        : format(locale, messages.paywall.prices, {
-            monthly: offers[0]?.price ?? "",
-            yearly: offers[1]?.price ?? "",
-          })
-      : null;
+  const prices = document.access === "full" ? null : await paywallPrices(locale, messages);
   const jsonLd = articleJsonLd(document, `${env().siteUrl}/d/${document.slug}`);
 
   return (
