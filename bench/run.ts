@@ -19,7 +19,13 @@ import {
   type Started,
 } from "./servers";
 import { pageFillHeader } from "../lib/http/page-fill-credential";
-import { benchDataDir, defaultBenchDatabaseUrl, seedSummaryFile, type SeedSummary } from "./shared";
+import {
+  benchDataDir,
+  defaultBenchDatabaseUrl,
+  seedSummaryFile,
+  wholeNumber,
+  type SeedSummary,
+} from "./shared";
 
 const folioPort = 3200;
 const referencePort = 3299;
@@ -79,6 +85,7 @@ function parseOptions(): Options | null {
     },
   });
   if (values.help) return null;
+  // Seconds may be fractional; counts are whole numbers.
   const positive = (name: string, text: string, minimum = 1) => {
     const value = Number(text);
     if (!Number.isFinite(value) || value < minimum)
@@ -88,13 +95,13 @@ function parseOptions(): Options | null {
   if (values.database && !/^postgres(ql)?:\/\//.test(values.database))
     throw new Error("--database must be a postgres:// URL (the default is SQLite in bench/.data)");
   return {
-    docs: positive("docs", values.docs),
-    import: positive("import", values.import),
-    readers: positive("readers", values.readers),
-    subscribers: positive("subscribers", values.subscribers, 1),
+    docs: wholeNumber("docs", values.docs, 1),
+    import: wholeNumber("import", values.import, 1),
+    readers: wholeNumber("readers", values.readers, 1),
+    subscribers: wholeNumber("subscribers", values.subscribers, 1),
     duration: positive("duration", values.duration),
     warmup: positive("warmup", values.warmup, 0),
-    connections: positive("connections", values.connections),
+    connections: wholeNumber("connections", values.connections, 1),
     databaseUrl: values.database ?? defaultBenchDatabaseUrl,
     build: !values["no-build"],
     seed: !values["skip-seed"],

@@ -15,7 +15,7 @@ import { Prisma } from "@/lib/db/generated/sqlite";
 import { importDocument } from "@/lib/import/import-document";
 import { encodeCursor } from "@/lib/reading/documents";
 import { wipeTestDatabase } from "../tests/support/test-database";
-import { benchDataDir, seedSummaryFile, type SeedSummary } from "./shared";
+import { benchDataDir, seedSummaryFile, wholeNumber, type SeedSummary } from "./shared";
 import { benchDocument, benchMetadata, benchSlug, maxBenchDocuments } from "./text";
 
 export const benchPassword = "bench-password-0001";
@@ -209,13 +209,6 @@ async function deepCursor(documents: number): Promise<SeedSummary["deepCursor"]>
     skip: pages * libraryPageSize - 1,
   });
   return last ? { pages: pages + 1, cursor: encodeCursor(last) } : null;
-}
-
-function wholeNumber(name: string, text: string, minimum: number): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < minimum)
-    throw new Error(`--${name} must be a whole number ≥ ${minimum}`);
-  return value;
 }
 
 async function main(): Promise<void> {

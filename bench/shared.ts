@@ -5,6 +5,14 @@ export const benchDataDir = path.join(__dirname, ".data");
 export const seedSummaryFile = path.join(benchDataDir, "seed.json");
 export const defaultBenchDatabaseUrl = `file:${path.join(benchDataDir, "bench.db")}`;
 
+/** A count given on the command line (`--docs`, `--readers`…), checked the same way by both. */
+export function wholeNumber(name: string, text: string, minimum: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < minimum)
+    throw new Error(`--${name} must be a whole number ≥ ${minimum}`);
+  return value;
+}
+
 export interface SeedSummary {
   database: "sqlite" | "postgres";
   documents: number;
