@@ -20,6 +20,9 @@ import { viewerForSessionToken } from "@/lib/reading/viewer";
 
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME ?? "0.0.0.0";
+/** Where the cache's fill requests reach this server: loopback when it listens everywhere. */
+const selfHost = hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname;
+const selfOrigin = `http://${selfHost.includes(":") ? `[${selfHost}]` : selfHost}:${port}`;
 
 async function main() {
   // Next.js compares the proxy's rewrite URLs, which spell any loopback address "localhost", with
@@ -35,7 +38,7 @@ async function main() {
   const cache = new PageCache(async (key) => {
     const { variant, locale, path } = parsePageCacheKey(key);
     // No cookies: the page is rendered for a class of viewer, never for whoever caused the miss.
-    const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+    const response = await fetch(`${selfOrigin}${path}`, {
       headers: {
         "accept-language": locale,
         "accept-encoding": "identity",
