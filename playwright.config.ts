@@ -21,7 +21,9 @@ process.env.FOLIO_TEST_CANARY ??= `CANARY${randomUUID().replace(/-/g, "")}`;
 process.env.FOLIO_TEST_FREEMARK ??= `FREEMARK${randomUUID().replace(/-/g, "")}`;
 
 export default defineConfig({
-  testDir: "tests/e2e",
+  testDir: "tests",
+  // Browser and HTTP journeys, and the attacks that need a running production server.
+  testMatch: ["e2e/**/*.spec.ts", "security/**/*.spec.ts"],
   fullyParallel: false,
   workers: 1,
   retries: 0,

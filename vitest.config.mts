@@ -11,7 +11,12 @@ export default defineConfig({
   },
   test: {
     environment: "node",
-    include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
+    include: [
+      "tests/unit/**/*.test.ts",
+      "tests/integration/**/*.test.ts",
+      // Issue-driven attacks: each finding as the request an attacker sends (tests/security/README.md).
+      "tests/security/**/*.test.ts",
+    ],
     // Integration tests share one database and reset it: run files one at a time.
     fileParallelism: false,
     testTimeout: 30_000,
