@@ -1,0 +1,115 @@
+import crypto from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { parseDocument, type DocumentFormat, type ParsedDocument } from "@/lib/documents";
+import { toStoredDocument } from "@/lib/import/stored-document";
+import { articleJsonLd, serializeJsonLd } from "@/lib/reading/structured-data";
+
+/**
+ * Issue 9, finding 3: Markdown constructs crossed the paid/free boundary. A reference definition in a
+ * paid region resolved links in the free part (its URL was on the public page and in the feed), and a
+ * fence opened in a paid region and cut by ##paidend## reopened in the free part with its info string.
+ * Every output a stranger can see is checked: free segment HTML and text, headings, title, summary,
+ * language, the public rows, and JSON-LD built from them.
+ */
+
+function everythingPublic(parsed: ParsedDocument): string {
+  const stored = toStoredDocument(parsed);
+  const listing = {
+    id: "id",
+    slug: stored.slug,
+    title: stored.title,
+    summary: stored.summary,
+    author: stored.author,
+    tags: stored.tags,
+    language: stored.language,
+    publishedAt: new Date(0),
+    updatedAt: new Date(0),
+    version: 1,
+    freeWords: stored.freeWords,
+    paidWords: stored.paidWords,
+    readingMinutes: stored.readingMinutes,
+    paidRegions: stored.paidRegions,
+  };
+  return JSON.stringify({
+    meta: parsed.meta,
+    free: parsed.segments.filter((segment) => segment.access === "free"),
+    publicRows: stored.publicSegments,
+    summary: stored.summary,
+    jsonLd: serializeJsonLd(articleJsonLd(listing, "https://folio.test/d/x")),
+  });
+}
+
+function paidHtml(parsed: ParsedDocument): string {
+  return parsed.segments
+    .filter((segment) => segment.access === "paid")
+    .map((segment) => segment.html)
+    .join("\n");
+}
+
+const canary = () => `CANARY${crypto.randomUUID().replace(/-/g, "")}`;
+
+describe("finding 3: no Markdown construct carries paid source into free output", () => {
+  const attacks: [string, (secret: string) => string][] = [
+    [
+      "reference definition in a paid region resolves a free link",
+      (secret) =>
+        `# Title\n\nSee [the source][src] and ![a chart][img] and [src].\n\n##paidbegin##\n\nPaid ${secret}.\n\n[src]: https://${secret}.example/report "${secret} title"\n[img]: https://${secret}.example/chart.png\n`,
+    ],
+    [
+      "fence opened in a paid region and cut by ##paidend## reopens in the free part",
+      (secret) =>
+        `# Title\n\nIntro.\n\n##paidbegin##\nPaid ${secret}.\n\n\`\`\`${secret}\nsecret code\n##paidend##\nfree code\n\`\`\`\n\nMore free text.\n`,
+    ],
+    [
+      "paid heading levels reshape free headings",
+      (secret) => `# Title\n\n### Free heading\n\nText.\n\n##paidbegin##\n# ${secret}\n\nPaid.\n`,
+    ],
+    [
+      "reference definition split across the marker",
+      (secret) =>
+        `# Title\n\nRead [more][x].\n\n[x]: ##paidbegin##https://${secret}.example/ "t"\n\nPaid ${secret}.\n`,
+    ],
+  ];
+
+  it.each(attacks)("%s", (_name, build) => {
+    const secret = canary();
+    const parsed = parseDocument({ text: build(secret), format: "md" });
+    expect(paidHtml(parsed)).toContain(secret); // positive control
+    expect(everythingPublic(parsed).toLowerCase()).not.toContain(secret.toLowerCase());
+  });
+
+  it("paid headings do not change the level of free headings", () => {
+    const withPaidTop = parseDocument({
+      text: "# Title\n\n### Free heading\n\n##paidbegin##\n# Paid top\n",
+      format: "md",
+    });
+    const withPaidLow = parseDocument({
+      text: "# Title\n\n### Free heading\n\n##paidbegin##\n#### Paid low\n",
+      format: "md",
+    });
+    expect(withPaidTop.segments[0]?.html).toBe(withPaidLow.segments[0]?.html);
+  });
+
+  it.each<[DocumentFormat, string]>([
+    ["md", "md"],
+    ["txt", "txt"],
+  ])("the language of a %s document comes from public text only", (format) => {
+    const chinesePaid = "中文付费内容".repeat(200);
+    const parsed = parseDocument({
+      text: `An English title\n\nA short free opening in English.\n\n##paidbegin##\n${chinesePaid}\n`,
+      format,
+    });
+    expect(parsed.meta.language).toBe("en");
+  });
+
+  it("the plain-text layout of the free part does not depend on paid lines", () => {
+    const free =
+      "Title\n\nThis free opening line is wrapped at a fixed column and so\ncontinues on the next line of the file\n";
+    const wrappedPaid =
+      "\n##paidbegin##\nA paid paragraph that is wrapped at a column\nof about sixty characters and goes on\n\nand another wrapped paragraph of the\nsame kind follows after a blank line\n";
+    const unwrappedPaid = "\n##paidbegin##\nOne.\nTwo.\nThree.\nFour.\n";
+    const a = parseDocument({ text: free + wrappedPaid, format: "txt" });
+    const b = parseDocument({ text: free + unwrappedPaid, format: "txt" });
+    expect(a.segments[0]).toEqual(b.segments[0]);
+  });
+});
