@@ -5,6 +5,8 @@ export type DocumentErrorCode =
   | "too-large"
   | "unbalanced-paidend"
   | "nested-paidbegin"
+  | "near-miss-marker"
+  | "marker-in-front-matter"
   | "invalid-front-matter"
   | "unsupported-format"
   | "missing-title";
@@ -30,12 +32,11 @@ export function isDocumentError(value: unknown): value is DocumentError {
  * Things an author should look at, but which do not stop publication.
  * - no-paid-marker: no marker at all, the whole document is free.
  * - empty-paid-region: a paid region holds no content, so nothing is behind the paywall there.
- * - suspicious-marker: text that looks like a misspelt marker (e.g. `#paidbegin#`); it is shown as text.
  * - long-title: the title taken from the first line is unusually long (probably a paragraph).
  * - empty-body: nothing but a title.
  */
 export type DocumentWarningCode =
-  "no-paid-marker" | "empty-paid-region" | "suspicious-marker" | "long-title" | "empty-body";
+  "no-paid-marker" | "empty-paid-region" | "long-title" | "empty-body";
 
 export interface DocumentWarning {
   code: DocumentWarningCode;

@@ -1,7 +1,7 @@
 import MarkdownIt from "markdown-it";
 import type { Env, Token } from "markdown-it";
 import sanitizeHtml from "sanitize-html";
-import type { SegmentHeading } from "./types";
+import type { SegmentAccess, SegmentHeading } from "./types";
 import { joinWrapped, lastCharacter, firstCharacter, wrapSeparator } from "./text-utils";
 
 export interface RenderedMarkdown {
@@ -12,7 +12,6 @@ export interface RenderedMarkdown {
 
 /** The page's <h1> is the title, so the document's own top heading level becomes h2. */
 const TOP_HEADING_LEVEL = 2;
-const REFERENCE_DEFINITION = /^ {0,3}\[[^\]\n]+\]:/m;
 const SAFE_LINK = /^(?:https?:\/\/|mailto:)/i;
 const SAFE_IMAGE_SOURCE = /^https?:\/\//i;
 
@@ -99,17 +98,56 @@ export function sanitizeDocumentHtml(html: string): string {
   return sanitizeHtml(html, SANITIZE_OPTIONS);
 }
 
+/** One region of raw source, already cut at the paid markers. */
+export interface MarkdownRegion {
+  access: SegmentAccess;
+  source: string;
+}
+
 /**
- * Renders the raw sources of consecutive regions (already cut at the paid markers). All regions are parsed before
- * any is rendered so heading levels can be shifted consistently, a code fence cut by a marker is reopened in the next
- * region, and reference-style links resolve across regions.
+ * Renders each region as a document of its own, so nothing in a paid region can reach free output: a free
+ * region is parsed from its own source with a reference map built from free regions only (a definition
+ * anywhere in the free text serves every free region, as it is public anyway). Information flows only the
+ * other way, from free into paid, where it helps the author and reveals nothing: a paid region may use
+ * reference definitions from the free regions, and a fence left open at the end of a free region is
+ * reopened at the start of the paid region that follows. Headings are shifted by one amount for the whole
+ * document, taken from the free headings (or, when there are none, from the paid ones, which then cannot
+ * change any free output).
  */
-export function renderMarkdownRegions(sources: readonly string[]): RenderedMarkdown[] {
-  const references = collectReferences(sources);
-  const tokenLists = reopenFencesAcrossRegions(sources).map((source) =>
-    markdown.parse(source, { references: { ...references } }),
-  );
-  const shift = headingShift(tokenLists);
+export function renderMarkdownRegions(regions: readonly MarkdownRegion[]): RenderedMarkdown[] {
+  const freeReferences: References = {};
+  let freeRegions = 0;
+  let firstPass = regions.map((region) => {
+    if (region.access !== "free") return null;
+    freeRegions++;
+    const env: Env = {};
+    const tokens = markdown.parse(region.source, env);
+    // markdown-it keeps the first definition of a label; so does the union over free regions.
+    for (const [label, reference] of Object.entries(env.references ?? {}))
+      freeReferences[label] ??= reference;
+    return tokens;
+  });
+  // A free region may use a definition from another free region: parse them again with all free definitions.
+  if (freeRegions > 1 && Object.keys(freeReferences).length > 0) {
+    firstPass = regions.map((region) =>
+      region.access === "free"
+        ? markdown.parse(region.source, { references: { ...freeReferences } })
+        : null,
+    );
+  }
+  const freeTokens = firstPass;
+  const tokenLists = regions.map((region, index) => {
+    const tokens = freeTokens[index];
+    if (tokens) return tokens;
+    const previous = regions[index - 1];
+    const source = withReopenedFence(
+      region.source,
+      previous?.access === "free" ? previous.source : "",
+    );
+    return markdown.parse(source, { references: { ...freeReferences } });
+  });
+  const freeLists = tokenLists.filter((_tokens, index) => regions[index]?.access === "free");
+  const shift = headingShift(freeLists.some(hasHeading) ? freeLists : tokenLists);
   return tokenLists.map((tokens) => {
     shiftHeadings(tokens, shift);
     return {
@@ -130,14 +168,6 @@ export function markdownInlineToText(source: string): string {
 
 type References = NonNullable<Env["references"]>;
 
-function collectReferences(sources: readonly string[]): References {
-  const whole = sources.join("\n");
-  if (!REFERENCE_DEFINITION.test(whole)) return {};
-  const env: Env = {};
-  markdown.parse(whole, env);
-  return env.references ?? {};
-}
-
 interface OpenFence {
   opener: string;
   character: string;
@@ -146,21 +176,22 @@ interface OpenFence {
 
 const FENCE_OPENER = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 
-/** A marker inside a fenced code block must not leave the rest of the block rendered as Markdown. */
-export function reopenFencesAcrossRegions(sources: readonly string[]): string[] {
+/**
+ * A marker inside a fenced code block of a free region must not leave the paid rest of the block rendered as
+ * Markdown, so the paid region starts with the same opener. Only the free source before it is looked at.
+ */
+function withReopenedFence(paidSource: string, freeSourceBefore: string): string {
+  const fence = openFenceAtEnd(freeSourceBefore);
+  if (fence === null) return paidSource;
+  // A marker on its own line leaves the region starting with "\n", which then ends the reopened opener line.
+  return paidSource.startsWith("\n") ? fence.opener + paidSource : `${fence.opener}\n${paidSource}`;
+}
+
+/** The fence still open at the end of `source` read as a document of its own, if any. */
+export function openFenceAtEnd(source: string): OpenFence | null {
   let fence: OpenFence | null = null;
-  let atLineStart = true;
-  return sources.map((source) => {
-    // A marker on its own line leaves the region starting with "\n", which then ends the reopened opener line.
-    const prefix =
-      fence === null ? "" : source.startsWith("\n") ? fence.opener : `${fence.opener}\n`;
-    source.split("\n").forEach((line, index) => {
-      if (index === 0 && !atLineStart) return;
-      fence = advanceFence(fence, line);
-    });
-    atLineStart = source.endsWith("\n") || source === "";
-    return prefix + source;
-  });
+  for (const line of source.split("\n")) fence = advanceFence(fence, line);
+  return fence;
 }
 
 function advanceFence(fence: OpenFence | null, line: string): OpenFence | null {
@@ -177,6 +208,10 @@ function closesFence(fence: OpenFence, line: string): boolean {
     trimmed.length >= fence.length &&
     [...trimmed].every((character) => character === fence.character)
   );
+}
+
+function hasHeading(tokens: readonly Token[]): boolean {
+  return tokens.some((token) => token.type === "heading_open");
 }
 
 function headingShift(tokenLists: readonly Token[][]): number {

@@ -1,6 +1,6 @@
-import { DocumentError, documentWarning, type DocumentWarning } from "./errors";
+import { DocumentError } from "./errors";
 import type { SegmentAccess } from "./types";
-import { countNewlines, lineAt, removeZeroWidth, ZERO_WIDTH_CHARACTERS } from "./text-utils";
+import { countNewlines, ZERO_WIDTH_CHARACTERS } from "./text-utils";
 
 export type MarkerKind = "begin" | "end";
 
@@ -118,47 +118,4 @@ function assertMarkerAllowed(marker: MarkerMatch, access: SegmentAccess): void {
       marker.line,
     );
   }
-}
-
-const LOOKS_LIKE_PAID = /[pPｐＰ][aAａＡ][iIｉＩ][dDｄＤ]/;
-/** "paid begin" next to a hash, or "paidbegin"/"paid_end" written as one token: plain prose never looks like that. */
-const MISSPELT_MARKER =
-  /#[\s#]{0,8}paid[\s_-]{0,3}(?:begin|end)|paid[\s_-]{0,3}(?:begin|end)\s{0,8}#|paid[-_]?(?:begin|end)/gi;
-
-/**
- * Text that reads like a marker but did not match (e.g. "#paidbegin#", "##paid begins##") would silently
- * publish paid text, so it is reported. Line numbers survive because neither step removes newlines.
- */
-export function findSuspiciousMarkers(
-  body: string,
-  markers: readonly MarkerMatch[],
-  firstLine: number,
-): DocumentWarning[] {
-  if (!LOOKS_LIKE_PAID.test(body)) return [];
-  const withoutMarkers = blankOutMarkers(body, markers);
-  const normalised = removeZeroWidth(withoutMarkers).normalize("NFKC");
-  const warnings: DocumentWarning[] = [];
-  for (const match of normalised.matchAll(MISSPELT_MARKER)) {
-    const line = lineAt(normalised, match.index, firstLine);
-    warnings.push(
-      documentWarning(
-        "suspicious-marker",
-        `"${match[0]}" looks like a paid marker but is not one; it is shown as text`,
-        line,
-      ),
-    );
-  }
-  return warnings;
-}
-
-function blankOutMarkers(body: string, markers: readonly MarkerMatch[]): string {
-  if (markers.length === 0) return body;
-  const pieces: string[] = [];
-  let cursor = 0;
-  for (const marker of markers) {
-    pieces.push(body.slice(cursor, marker.start), " ");
-    cursor = marker.end;
-  }
-  pieces.push(body.slice(cursor));
-  return pieces.join("");
 }

@@ -2,16 +2,11 @@ import { addCounts, countText, readingMinutes, ZERO_COUNTS } from "./counts";
 import { normaliseLineEndings } from "./decode";
 import { DocumentError, documentWarning, type DocumentWarning } from "./errors";
 import { splitFrontMatter, type FrontMatter } from "./front-matter";
-import {
-  findFirstMarker,
-  findMarkers,
-  findSuspiciousMarkers,
-  splitIntoRegions,
-  type RawRegion,
-} from "./markers";
+import { findFirstMarker, findMarkers, splitIntoRegions, type RawRegion } from "./markers";
 import { markdownInlineToText, renderMarkdownRegions } from "./markdown";
+import { assertNoNearMissMarkers } from "./near-miss";
 import { deriveSlug } from "./slug";
-import { detectTxtLayout, renderTxt } from "./txt";
+import { detectRegionsLayout, renderTxt } from "./txt";
 import type {
   DocumentFormat,
   DocumentLanguage,
@@ -38,13 +33,18 @@ const LONG_TITLE_CHARACTERS = 100;
  * Paid regions: `##paidbegin##` opens one and `##paidend##` closes it. A region that is never closed runs to the end
  * of the document WITHOUT a warning, because that is how our sources are normally written (the seed document ends
  * with a lone ##paidend## but many omit it). Markers are found on the raw source, before any Markdown parsing, so a
- * marker inside a code block, link or HTML comment still takes effect and never leaks as text.
+ * marker inside a code block, link or HTML comment still takes effect and never leaks as text; text that nearly
+ * is a marker (near-miss.ts) stops the import. Each region is then rendered as a document of its own, and
+ * everything public (free segments, title, summary, language) is derived from free source only.
  */
 export function parseDocument(input: ParseDocumentInput): ParsedDocument {
   // Callers may hand over text that did not go through decodeDocumentBytes: drop a BOM, unify line ends.
   const source = normaliseLineEndings(input.text.replace(/^\uFEFF/, ""));
   if (source.trim() === "") throw new DocumentError("empty", "the document is empty");
+  const sourceMarkers = findMarkers(source, 1);
+  assertNoNearMissMarkers(source, sourceMarkers);
   const { frontMatter, body, bodyFirstLine } = splitFrontMatter(source);
+  assertNoMarkerInFrontMatter(sourceMarkers, bodyFirstLine);
   const titled = resolveTitle(body, bodyFirstLine, input.format, frontMatter.title);
 
   const markers = findMarkers(titled.body, bodyFirstLine);
@@ -55,14 +55,13 @@ export function parseDocument(input: ParseDocumentInput): ParsedDocument {
   const warnings: DocumentWarning[] = [
     ...titleWarnings(titled),
     ...markerWarnings(markers.length, rendered),
-    ...findSuspiciousMarkers(titled.body, markers, bodyFirstLine),
   ];
   if (segments.length === 0)
     warnings.push(documentWarning("empty-body", "the document has a title but no text"));
 
   const stats = computeStats(segments);
   return {
-    meta: buildMeta(frontMatter, titled.title, stats.total, input.fileName),
+    meta: buildMeta(frontMatter, titled.title, stats.free, input.fileName),
     segments,
     stats,
     warnings,
@@ -170,8 +169,7 @@ interface RenderedRegion {
 }
 
 function renderRegions(regions: readonly RawRegion[], format: DocumentFormat): RenderedRegion[] {
-  const sources = regions.map((region) => region.source);
-  const rendered = format === "md" ? renderMarkdownRegions(sources) : renderTxtRegions(sources);
+  const rendered = format === "md" ? renderMarkdownRegions(regions) : renderTxtRegions(regions);
   return regions.map((region, index) => {
     const output = rendered[index] ?? { html: "", text: "", headings: [] };
     return {
@@ -183,9 +181,23 @@ function renderRegions(regions: readonly RawRegion[], format: DocumentFormat): R
   });
 }
 
-function renderTxtRegions(sources: readonly string[]) {
-  const layout = detectTxtLayout(sources);
-  return sources.map((source) => renderTxt(source, layout));
+function renderTxtRegions(regions: readonly RawRegion[]) {
+  const layout = detectRegionsLayout(regions);
+  return regions.map((region) => renderTxt(region.source, layout));
+}
+
+/** Front matter is public metadata: a marker there would hide nothing and is almost surely misplaced. */
+function assertNoMarkerInFrontMatter(
+  markers: readonly { line: number }[],
+  bodyFirstLine: number,
+): void {
+  const misplaced = markers.find((marker) => marker.line < bodyFirstLine);
+  if (misplaced === undefined) return;
+  throw new DocumentError(
+    "marker-in-front-matter",
+    "a paid marker inside the front matter; markers belong in the text after the closing ---",
+    misplaced.line,
+  );
 }
 
 function toSegment(region: RenderedRegion): Segment {
@@ -262,10 +274,11 @@ function computeStats(segments: readonly Segment[]): DocumentStats {
   };
 }
 
+/** `publicCounts` are the free text's: the language shown to everyone must not be decided by paid text. */
 function buildMeta(
   frontMatter: FrontMatter,
   title: string,
-  bodyCounts: TextCounts,
+  publicCounts: TextCounts,
   fileName: string | undefined,
 ): DocumentMeta {
   return {
@@ -274,7 +287,7 @@ function buildMeta(
     summary: frontMatter.summary ?? null,
     author: frontMatter.author ?? null,
     tags: frontMatter.tags ?? [],
-    language: frontMatter.language ?? detectLanguage(addCounts(bodyCounts, countText(title))),
+    language: frontMatter.language ?? detectLanguage(addCounts(publicCounts, countText(title))),
     publishedAt: frontMatter.publishedAt ?? null,
   };
 }

@@ -12,7 +12,8 @@ import { escapeHtml, joinWrapped, trimLine } from "./text-utils";
  *       and not ending in sentence punctuation (. ! ? 。！？… : ; plus closing quotes).
  * In a hard-wrapped document the lines of each blank-line-separated block are joined into one paragraph (a space
  * between Latin words, nothing between CJK characters); otherwise every non-empty line is its own paragraph.
- * The decision is made once for the whole document so that free and paid parts are laid out alike.
+ * The decision is made once for the whole document so that free and paid parts are laid out alike, and from the
+ * free regions alone whenever it can change how they look (detectRegionsLayout): paid lines never shape free output.
  *
  * Headings: a line of at most 40 characters, not ending in 。！？ (or . ! ?), that starts like
  *   一、…  第一章… / 第十二章 … / 第一部分 / 第一篇  → h2
@@ -99,8 +100,48 @@ function looksWrapped(line: string): boolean {
   );
 }
 
+interface LayoutEvidence {
+  /** Non-empty lines directly after another non-empty line: only these render differently per layout. */
+  adjacentLines: number;
+  innerLines: number;
+  wrappedLines: number;
+  separatedByBlankLine: boolean;
+}
+
 /** Takes the sources of all regions, because a region boundary is also a block boundary. */
 export function detectTxtLayout(sources: readonly string[]): TxtLayout {
+  return decideLayout(layoutEvidence(sources));
+}
+
+/**
+ * The layout for a document cut into regions, decided without letting paid lines change how free lines are
+ * laid out: from the free regions when any of their lines follows another directly, else from all regions (then
+ * every free block is a single line, which renders the same in either layout). The end of a free region at a
+ * marker counts as a block boundary, as a blank line would (that a paid region follows is public anyway).
+ */
+export function detectRegionsLayout(
+  regions: readonly { access: "free" | "paid"; source: string }[],
+): TxtLayout {
+  const free = layoutEvidence(
+    regions.filter((region) => region.access === "free").map((region) => region.source),
+  );
+  if (free.adjacentLines === 0) return detectTxtLayout(regions.map((region) => region.source));
+  return decideLayout({
+    ...free,
+    separatedByBlankLine: free.separatedByBlankLine || regions.length > 1,
+  });
+}
+
+function decideLayout({
+  innerLines,
+  wrappedLines,
+  separatedByBlankLine,
+}: LayoutEvidence): TxtLayout {
+  return { hardWrapped: separatedByBlankLine && innerLines > 0 && wrappedLines * 2 >= innerLines };
+}
+
+function layoutEvidence(sources: readonly string[]): LayoutEvidence {
+  let adjacentLines = 0;
   let innerLines = 0;
   let wrappedLines = 0;
   let separatedByBlankLine = false;
@@ -113,6 +154,7 @@ export function detectTxtLayout(sources: readonly string[]): TxtLayout {
         continue;
       }
       if (previous !== null && blankSincePrevious) separatedByBlankLine = true;
+      if (previous !== null && !blankSincePrevious) adjacentLines++;
       if (previous !== null && !blankSincePrevious && !isStructuralLine(previous)) {
         innerLines++;
         if (looksWrapped(previous)) wrappedLines++;
@@ -121,7 +163,7 @@ export function detectTxtLayout(sources: readonly string[]): TxtLayout {
       blankSincePrevious = false;
     }
   }
-  return { hardWrapped: separatedByBlankLine && innerLines > 0 && wrappedLines * 2 >= innerLines };
+  return { adjacentLines, innerLines, wrappedLines, separatedByBlankLine };
 }
 
 export function parseTxtBlocks(source: string, layout: TxtLayout): TxtBlock[] {

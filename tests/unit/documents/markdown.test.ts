@@ -159,14 +159,34 @@ describe("Markdown rendering", () => {
     expect(doc.segments[0]?.text).toBe("Head\nPara link\na\nb\ncode\nx y\n1 2");
   });
 
-  it("resolves reference links defined in another region", () => {
+  it("does not resolve a free reference from a definition in a paid region", () => {
     const doc = parseMd(
       "# T\n\nSee [the docs][d].\n\n##paidbegin##\n\nPaid.\n\n[d]: https://e.com/docs",
     );
-    expect(doc.segments[0]?.html).toBe(
-      '<p>See <a href="https://e.com/docs" rel="nofollow noopener">the docs</a>.</p>',
-    );
+    expect(doc.segments[0]?.html).toBe("<p>See [the docs][d].</p>");
     expect(doc.segments[1]?.html).toBe("<p>Paid.</p>");
+  });
+
+  it("resolves a paid reference from a definition in a free region (free to paid is harmless)", () => {
+    const doc = parseMd(
+      "# T\n\nIntro.\n\n[d]: https://e.com/docs\n\n##paidbegin##\n\nSee [the docs][d].\n##paidend##\n\nAgain [d].",
+    );
+    expect(doc.segments.map((segment) => segment.html)).toEqual([
+      "<p>Intro.</p>",
+      '<p>See <a href="https://e.com/docs" rel="nofollow noopener">the docs</a>.</p>',
+      '<p>Again <a href="https://e.com/docs" rel="nofollow noopener">d</a>.</p>',
+    ]);
+  });
+
+  it("does not reopen a fence cut by ##paidend## in the free part", () => {
+    const doc = parseMd(
+      "# T\n\nIntro.\n\n##paidbegin##\n```js\npaid code\n##paidend##\nfree line\n",
+    );
+    expect(doc.segments.map((segment) => segment.html)).toEqual([
+      "<p>Intro.</p>",
+      '<pre><code class="language-js">paid code\n</code></pre>',
+      "<p>free line</p>",
+    ]);
   });
 });
 
@@ -218,6 +238,19 @@ describe("Markdown headings", () => {
     const doc = parseMd(`# Title\n\n${body}`);
     expect(doc.segments.flatMap((segment) => segment.headings)).toEqual(headings);
     expect(doc.segments[0]?.html.startsWith(`<h2>`)).toBe(true);
+  });
+
+  it("takes the shift from free headings only, so paid headings cannot move free ones", () => {
+    const doc = parseMd("# Title\n\n### Free part\n\n##paidbegin##\n\n# Paid top\n\n#### Paid low");
+    expect(doc.segments.map((segment) => segment.html)).toEqual([
+      "<h2>Free part</h2>",
+      "<h2>Paid top</h2>\n<h3>Paid low</h3>",
+    ]);
+  });
+
+  it("takes the shift from paid headings when the free part has none", () => {
+    const doc = parseMd("# Title\n\nIntro.\n\n##paidbegin##\n\n### Paid a\n\n#### Paid b");
+    expect(doc.segments[1]?.html).toBe("<h2>Paid a</h2>\n<h3>Paid b</h3>");
   });
 
   it("shifts consistently across free and paid segments", () => {

@@ -293,21 +293,33 @@ describe("unbalanced markers", () => {
 
 describe("near-miss markers", () => {
   it.each([
-    ["one hash each side", "#paidbegin#"],
-    ["no hashes", "paidbegin"],
-    ["hashes on one side only", "##paid begin"],
-  ])("are shown as text with a suspicious-marker warning: %s", (_name, marker) => {
-    const doc = parseTxt(`标题\n甲。\n${marker}\n乙。`);
-    expect(regions(doc)).toEqual([{ access: "free", text: `甲。\n${marker}\n乙。` }]);
-    expect(doc.warnings.map((warning) => [warning.code, warning.line])).toEqual([
-      ["no-paid-marker", undefined],
-      ["suspicious-marker", 3],
-    ]);
+    ["one hash each side", "#paidbegin#", "#paidbegin#"],
+    ["no hashes", "paidbegin", "paidbegin"],
+    ["hashes on one side only", "##paid begin", "##paid begin"],
+    ["a soft hyphen", "##paid\u00ADbegin##", "##paid<U+00AD>begin##"],
+    ["a Cyrillic letter", "##p\u0430idend##", "##p<U+0430>idend##"],
+  ])("stop the import naming the line and showing the text: %s", (_name, marker, shown) => {
+    const error = expectDocumentError(
+      () => parseTxt(`标题\n甲。\n${marker}\n乙。`),
+      "near-miss-marker",
+      3,
+    );
+    expect(error.message).toContain(`"${shown}"`);
   });
 
   it("does not flag ordinary prose about paying", () => {
     const doc = parseTxt("Title\nThe bill was paid end of month.\n##paidbegin##\nMore.");
     expect(doc.warnings).toEqual([]);
+  });
+});
+
+describe("markers in front matter", () => {
+  it("stop the import: front matter is public", () => {
+    expectDocumentError(
+      () => parseMd("---\ntitle: T\nsummary: a ##paidbegin## b\n---\n\nBody."),
+      "marker-in-front-matter",
+      3,
+    );
   });
 });
 
