@@ -1,38 +1,19 @@
-import { Feed } from "feed";
 import { env } from "@/lib/config/env";
 import { defaultLocale, messagesFor } from "@/lib/i18n";
 import { listRecentPreviews } from "@/lib/reading/documents";
+import { buildRssFeed } from "@/lib/reading/rss-feed";
 
 export const dynamic = "force-dynamic";
 
 /** The public feed: each item carries the document's opening free text, never paid text. */
 export async function GET() {
-  const site = env().siteUrl;
   const messages = messagesFor(defaultLocale);
-  const feed = new Feed({
+  const rss = buildRssFeed(await listRecentPreviews(50), env().siteUrl, {
     title: messages.siteName,
     description: messages.tagline,
-    id: `${site}/`,
-    link: `${site}/`,
     language: defaultLocale,
-    copyright: "",
-    feedLinks: { rss: `${site}/rss.xml` },
   });
-  for (const document of await listRecentPreviews(50)) {
-    const url = `${site}/d/${document.slug}`;
-    feed.addItem({
-      title: document.title,
-      id: url,
-      link: url,
-      description: document.summary,
-      content: document.leadHtml,
-      date: document.updatedAt,
-      published: document.publishedAt,
-      author: document.author ? [{ name: document.author }] : undefined,
-      category: document.tags.map((name) => ({ name })),
-    });
-  }
-  return new Response(feed.rss2(), {
+  return new Response(rss, {
     headers: {
       "Content-Type": "application/rss+xml; charset=utf-8",
       "Cache-Control": "public, max-age=300",

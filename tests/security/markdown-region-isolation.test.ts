@@ -1,8 +1,18 @@
 import crypto from "node:crypto";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseDocument, type DocumentFormat, type ParsedDocument } from "@/lib/documents";
 import { toStoredDocument } from "@/lib/import/stored-document";
 import { articleJsonLd, serializeJsonLd } from "@/lib/reading/structured-data";
+import {
+  assemble,
+  documentFormat,
+  documentLayout,
+  paidChunksFor,
+  paidHtml as paidRenderingOf,
+  parseGenerated,
+  publicProjection,
+} from "../support/document-arbitraries";
 
 /**
  * Issue 9, finding 3: Markdown constructs crossed the paid/free boundary. A reference definition in a
@@ -111,5 +121,43 @@ describe("finding 3: no Markdown construct carries paid source into free output"
     const a = parseDocument({ text: free + wrappedPaid, format: "txt" });
     const b = parseDocument({ text: free + unwrappedPaid, format: "txt" });
     expect(a.segments[0]).toEqual(b.segments[0]);
+  });
+});
+
+describe("finding 3, the class: free output is a function of free source alone (property-based)", () => {
+  const nonce = crypto.randomUUID().replace(/-/g, "").slice(0, 12);
+  const secrets = [0, 1, 2, 3].map((index) => `Zq${index}Canary${nonce}`);
+
+  it("no paid canary reaches any public output, and each one is in the paid rendering", () => {
+    fc.assert(
+      fc.property(documentLayout, documentFormat, paidChunksFor(secrets), (shape, format, paid) => {
+        const document = assemble(shape, format);
+        const parsed = parseGenerated(document, paid);
+        const published = JSON.stringify(publicProjection(parsed)).toLowerCase();
+        for (const secret of secrets) expect(published).not.toContain(secret.toLowerCase());
+        const paidRendering = paidRenderingOf(parsed);
+        for (const secret of secrets.slice(0, document.paidRegionCount))
+          expect(paidRendering).toContain(secret);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("changing every paid region changes nothing a stranger can see", () => {
+    fc.assert(
+      fc.property(
+        documentLayout,
+        documentFormat,
+        paidChunksFor(secrets),
+        paidChunksFor(secrets),
+        (shape, format, paid, otherPaid) => {
+          const document = assemble(shape, format);
+          expect(publicProjection(parseGenerated(document, otherPaid))).toEqual(
+            publicProjection(parseGenerated(document, paid)),
+          );
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
