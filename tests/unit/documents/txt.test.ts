@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { detectTxtLayout, headingLevel } from "@/lib/documents/txt";
+import { detectRegionsLayout, detectTxtLayout, headingLevel, renderTxt } from "@/lib/documents/txt";
 import { parseTxt, regions } from "./helpers";
 
 const FIXTURES = path.resolve(__dirname, "../../fixtures/documents");
@@ -214,5 +215,69 @@ describe("txt paragraphs", () => {
     ],
   ])("layout detection: %s", (_name, sources, hardWrapped) => {
     expect(detectTxtLayout(sources)).toEqual({ hardWrapped });
+  });
+});
+
+describe("layout of a document cut into regions (detectRegionsLayout)", () => {
+  const wrappedFree =
+    "this free line is wrapped at a column and so\nit continues on the next line here";
+  const wrappedPaid =
+    "a paid line that is wrapped at a column and\ngoes on here\n\nand another paid paragraph\nof the same kind";
+  const oneLinePaid = "One.\nTwo.\nThree.\nFour.";
+
+  it.each<[string, { access: "free" | "paid"; source: string }[], boolean]>([
+    [
+      "free lines decide; the marker after them counts as a block boundary",
+      [
+        { access: "free", source: wrappedFree },
+        { access: "paid", source: oneLinePaid },
+      ],
+      true,
+    ],
+    [
+      "free lines decide against wrapping whatever the paid lines look like",
+      [
+        { access: "free", source: "Short one.\nShort two." },
+        { access: "paid", source: wrappedPaid },
+      ],
+      false,
+    ],
+    [
+      "free single-line blocks leave it to the paid lines (free output is the same either way)",
+      [
+        { access: "free", source: "Only one line." },
+        { access: "paid", source: wrappedPaid },
+      ],
+      true,
+    ],
+    ["a free-only document is judged as before", [{ access: "free", source: wrappedFree }], false],
+  ])("%s", (_name, regions, hardWrapped) => {
+    expect(detectRegionsLayout(regions)).toEqual({ hardWrapped });
+  });
+
+  it("free output never depends on the paid lines (property)", () => {
+    const line = fc.constantFrom(
+      "a line that is wrapped at some column and",
+      "Short.",
+      "一、标题",
+      "- item",
+      "1. first",
+      "",
+      "a sentence that ends here.",
+    );
+    const source = fc.array(line, { maxLength: 8 }).map((lines) => lines.join("\n"));
+    fc.assert(
+      fc.property(source, source, source, (free, paid, otherPaid) => {
+        const render = (paidSource: string) => {
+          const regions = [
+            { access: "free" as const, source: free },
+            { access: "paid" as const, source: paidSource },
+          ];
+          return renderTxt(free, detectRegionsLayout(regions));
+        };
+        expect(render(otherPaid)).toEqual(render(paid));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
