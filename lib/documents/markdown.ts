@@ -117,7 +117,7 @@ export interface MarkdownRegion {
 export function renderMarkdownRegions(regions: readonly MarkdownRegion[]): RenderedMarkdown[] {
   const freeReferences: References = {};
   let freeRegions = 0;
-  let firstPass = regions.map((region) => {
+  let freeTokens = regions.map((region) => {
     if (region.access !== "free") return null;
     freeRegions++;
     const env: Env = {};
@@ -129,13 +129,12 @@ export function renderMarkdownRegions(regions: readonly MarkdownRegion[]): Rende
   });
   // A free region may use a definition from another free region: parse them again with all free definitions.
   if (freeRegions > 1 && Object.keys(freeReferences).length > 0) {
-    firstPass = regions.map((region) =>
+    freeTokens = regions.map((region) =>
       region.access === "free"
         ? markdown.parse(region.source, { references: { ...freeReferences } })
         : null,
     );
   }
-  const freeTokens = firstPass;
   const tokenLists = regions.map((region, index) => {
     const tokens = freeTokens[index];
     if (tokens) return tokens;
