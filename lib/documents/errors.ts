@@ -32,11 +32,13 @@ export function isDocumentError(value: unknown): value is DocumentError {
  * Things an author should look at, but which do not stop publication.
  * - no-paid-marker: no marker at all, the whole document is free.
  * - empty-paid-region: a paid region holds no content, so nothing is behind the paywall there.
+ * - fence-cut-by-paidend: a code fence opened in a paid region is still open at ##paidend##; the free text after
+ *   the marker is rendered on its own (a stray closing fence there opens a new code block).
  * - long-title: the title taken from the first line is unusually long (probably a paragraph).
  * - empty-body: nothing but a title.
  */
 export type DocumentWarningCode =
-  "no-paid-marker" | "empty-paid-region" | "long-title" | "empty-body";
+  "no-paid-marker" | "empty-paid-region" | "fence-cut-by-paidend" | "long-title" | "empty-body";
 
 export interface DocumentWarning {
   code: DocumentWarningCode;

@@ -179,7 +179,7 @@ const FENCE_OPENER = /^ {0,3}(`{3,}|~{3,})(.*)$/;
  * A marker inside a fenced code block of a free region must not leave the paid rest of the block rendered as
  * Markdown, so the paid region starts with the same opener. Only the free source before it is looked at.
  */
-function withReopenedFence(paidSource: string, freeSourceBefore: string): string {
+export function withReopenedFence(paidSource: string, freeSourceBefore: string): string {
   const fence = openFenceAtEnd(freeSourceBefore);
   if (fence === null) return paidSource;
   // A marker on its own line leaves the region starting with "\n", which then ends the reopened opener line.

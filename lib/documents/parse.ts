@@ -3,7 +3,12 @@ import { normaliseLineEndings } from "./decode";
 import { DocumentError, documentWarning, type DocumentWarning } from "./errors";
 import { splitFrontMatter, type FrontMatter } from "./front-matter";
 import { findFirstMarker, findMarkers, splitIntoRegions, type RawRegion } from "./markers";
-import { markdownInlineToText, renderMarkdownRegions } from "./markdown";
+import {
+  markdownInlineToText,
+  openFenceAtEnd,
+  renderMarkdownRegions,
+  withReopenedFence,
+} from "./markdown";
 import { assertNoNearMissMarkers } from "./near-miss";
 import { deriveSlug } from "./slug";
 import { detectRegionsLayout, renderTxt } from "./txt";
@@ -55,6 +60,7 @@ export function parseDocument(input: ParseDocumentInput): ParsedDocument {
   const warnings: DocumentWarning[] = [
     ...titleWarnings(titled),
     ...markerWarnings(markers.length, rendered),
+    ...(input.format === "md" ? fenceWarnings(regions) : []),
   ];
   if (segments.length === 0)
     warnings.push(documentWarning("empty-body", "the document has a title but no text"));
@@ -252,6 +258,23 @@ function markerWarnings(
         region.openedAtLine ?? undefined,
       ),
     );
+}
+
+/** Free text is never rendered as the rest of a paid code block, so the author should close it before the marker. */
+function fenceWarnings(regions: readonly RawRegion[]): DocumentWarning[] {
+  return regions.flatMap((region, index) => {
+    const next = regions[index + 1];
+    if (region.access !== "paid" || next === undefined) return [];
+    const previous = regions[index - 1]?.source ?? "";
+    if (openFenceAtEnd(withReopenedFence(region.source, previous)) === null) return [];
+    return [
+      documentWarning(
+        "fence-cut-by-paidend",
+        "a code block opened in the paid region is still open at ##paidend##; close it before the marker (the free text after it is shown on its own)",
+        next.openedAtLine ?? undefined,
+      ),
+    ];
+  });
 }
 
 // ── Stats and meta ───────────────────────────────────────────────────────────

@@ -273,3 +273,28 @@ describe("Markdown headings", () => {
     expect(doc.segments[0]?.html).toBe("<p>Body.</p>");
   });
 });
+
+describe("a code fence cut by ##paidend##", () => {
+  it.each([
+    [
+      "opened in the paid region",
+      "# T\n\nIntro.\n\n##paidbegin##\n```js\ncode\n##paidend##\nfree\n",
+      8,
+    ],
+    [
+      "opened in the free region and running through",
+      "# T\n\n```\nfree\n##paidbegin##\npaid\n##paidend##\nfree\n",
+      7,
+    ],
+  ])("warns the author when %s", (_name, source, line) => {
+    const doc = parseMd(source);
+    expect(doc.warnings.map((warning) => [warning.code, warning.line])).toEqual([
+      ["fence-cut-by-paidend", line],
+    ]);
+  });
+
+  it("does not warn when the fence is closed before the marker", () => {
+    const doc = parseMd("# T\n\n##paidbegin##\n```\ncode\n```\n##paidend##\nfree\n");
+    expect(doc.warnings).toEqual([]);
+  });
+});
