@@ -2,10 +2,16 @@ import "server-only";
 import { env } from "@/lib/config/env";
 import { db, type Db } from "@/lib/db/client";
 import {
+  enforceOneLiveSubscription,
+  keepOneOpenCheckout,
+} from "@/lib/billing/duplicate-subscriptions";
+import { isLiveStatus, liveStatuses } from "@/lib/billing/live-subscriptions";
+import {
   createCheckoutSession,
   createCustomer,
   createPortalSession,
   invoiceSubscriptionId,
+  listCustomerSubscriptions,
   listPlanPrices,
   retrieveCheckoutSession,
   retrieveSubscription,
@@ -17,7 +23,7 @@ import {
 } from "@/lib/billing/stripe";
 import { sendMail } from "@/lib/mail/mailer";
 import { paymentFailedMail } from "@/lib/mail/templates";
-import { defaultLocale } from "@/lib/i18n";
+import { defaultLocale, type Locale } from "@/lib/i18n";
 
 /**
  * Subscriptions: checkout, the customer portal, and recording what Stripe says. Stripe is the
@@ -141,7 +147,7 @@ export async function handleStripeWebhook(
     const subscriptionId = subscriptionIdOf(event);
     if (!subscriptionId)
       return { status: 200, body: { received: true, ignored: "no subscription" } };
-    const subscription = await retrieveSubscription(subscriptionId);
+    const subscription = await settledSubscription(subscriptionId, database);
     const outcome = await recordSubscription(
       subscription,
       { id: event.id, type: event.type },
@@ -157,6 +163,22 @@ export async function handleStripeWebhook(
     console.error(`[folio] webhook ${event.id} (${event.type}) failed; Stripe will retry`, error);
     return { status: 503, body: { error: "temporarily unavailable" } };
   }
+}
+
+/**
+ * The subscription's state once the reader holds at most one live subscription: a newer duplicate
+ * is canceled and refunded first (lib/billing/duplicate-subscriptions.ts) and then read again, so
+ * Folio never stores it as live.
+ */
+async function settledSubscription(
+  subscriptionId: string,
+  database: () => Promise<Db>,
+): Promise<FolioSubscription> {
+  const subscription = await retrieveSubscription(subscriptionId);
+  const duplicates = await enforceOneLiveSubscription(subscription.customerId, database, (state) =>
+    recordSubscription(state, undefined, database),
+  );
+  return duplicates.has(subscription.id) ? retrieveSubscription(subscriptionId) : subscription;
 }
 
 async function notifyPaymentFailed(customerId: string, database: () => Promise<Db>): Promise<void> {
@@ -203,7 +225,7 @@ export async function hasLiveSubscription(userId: string): Promise<boolean> {
   ).subscription.count({
     where: {
       userId,
-      status: { in: ["active", "trialing", "past_due", "unpaid", "paused", "incomplete"] },
+      status: { in: [...liveStatuses] },
     },
   });
   return count > 0;
@@ -253,25 +275,45 @@ export async function checkoutUrlFor(
   reader: { id: string; email: string | null },
   interval: PlanInterval,
   returnPath: string,
+  locale: Locale = defaultLocale,
 ): Promise<string> {
   const site = env().siteUrl;
   if (await hasLiveSubscription(reader.id)) return portalUrlFor(reader.id, returnPath);
   const price = (await planPrices()).find((candidate) => candidate.interval === interval);
   if (!price) throw new Error(`no active price for the ${interval} plan: run npm run stripe:setup`);
   const customerId = await customerFor(reader);
+  // Folio's table lags behind Stripe until the webhook arrives: Stripe's own list decides too.
+  const live = (await listCustomerSubscriptions(customerId)).filter((subscription) =>
+    isLiveStatus(subscription.status),
+  );
+  if (live.length > 0) {
+    for (const subscription of live) await recordSubscription(subscription);
+    return portalUrlFor(reader.id, returnPath);
+  }
   const next = encodeURIComponent(returnPath);
   // Double clicks within ten minutes get the same session back (Stripe replays the response).
   const window = Math.floor(Date.now() / 600_000);
-  const checkout = await createCheckoutSession({
+  const key = `folio-checkout-${reader.id}-${price.id}-${locale}-${returnPath}-${window}`;
+  const input = {
     userId: reader.id,
     customerId,
     priceId: price.id,
     successUrl: `${site}/api/billing/return?session_id={CHECKOUT_SESSION_ID}&next=${next}`,
     cancelUrl: `${site}${returnPath}`,
     trialDays: env().plans.trialDays,
-    idempotencyKey: `folio-checkout-${reader.id}-${price.id}-${returnPath}-${window}`.slice(0, 255),
-  });
-  return checkout.url;
+    locale,
+  };
+  let checkout = await createCheckoutSession({ ...input, idempotencyKey: key.slice(0, 255) });
+  if (checkout.status !== "open") {
+    // The replayed session was expired by a later tab (or paid): this click gets a new one.
+    checkout = await createCheckoutSession({
+      ...input,
+      idempotencyKey: `${key.slice(0, 180)}-after-${checkout.id}`.slice(0, 255),
+    });
+  }
+  // One open checkout per reader: the others are expired, so at most one can be paid.
+  const url = await keepOneOpenCheckout(customerId, checkout);
+  return url ?? portalUrlFor(reader.id, returnPath);
 }
 
 /** A portal session for the reader's own stored customer, never one named by the request. */
@@ -294,7 +336,7 @@ export async function confirmCheckout(
   const session = await retrieveCheckoutSession(sessionId);
   if (session.userId !== userId) return "refused";
   if (session.status !== "complete" || !session.subscriptionId) return "pending";
-  const subscription = await retrieveSubscription(session.subscriptionId);
+  const subscription = await settledSubscription(session.subscriptionId, db);
   const outcome = await recordSubscription(subscription);
   return outcome === "applied" ? "recorded" : "refused";
 }

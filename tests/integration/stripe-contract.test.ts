@@ -72,6 +72,7 @@ describe("the Stripe adapter", () => {
       successUrl: "http://localhost:3000/api/billing/return?session_id={CHECKOUT_SESSION_ID}",
       cancelUrl: "http://localhost:3000/d/x",
       trialDays: 0,
+      locale: "en",
       idempotencyKey: "contract-checkout-1",
     };
     const checkout = await createCheckoutSession(input);
