@@ -139,8 +139,8 @@ export async function keepOneOpenCheckout(
 ): Promise<string | null> {
   const open = await listOpenCheckoutSessions(customerId);
   if (created.status === "open" && !open.some((session) => session.id === created.id)) {
-    // Stripe's list can lag a moment behind the create; the session just made is open.
-    open.push(created);
+    // Stripe's list can lag a moment behind the create; the session just made is the newest.
+    open.unshift(created);
   }
   const { keep, expire } = splitOpenCheckouts(open);
   let paidMeanwhile = false;

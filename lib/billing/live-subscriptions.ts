@@ -32,21 +32,23 @@ export interface SubscriptionCandidate {
 }
 
 /**
- * Of one reader's subscriptions, the live one they keep and the live ones to cancel and refund.
- * The keeper is the oldest live subscription that grants access (so a reader who paid is never
- * left with only an unpaid or paused one), else the oldest live one; ties on `created` (one
- * second) go to the smaller id, so every webhook handler that looks decides the same way.
+ * Of one reader's subscriptions, in Stripe's list order (newest first), the live one they keep and
+ * the live ones to cancel and refund. The keeper is the oldest live subscription that grants
+ * access (so a reader who paid is never left with only an unpaid or paused one), else the oldest
+ * live one. `created` has one-second resolution: ties keep Stripe's order, which is exact, so
+ * every webhook handler that reads the same list decides the same way.
  */
 export function splitDuplicates<T extends SubscriptionCandidate>(
-  subscriptions: readonly T[],
+  newestFirst: readonly T[],
 ): { keep: T | null; duplicates: T[] } {
-  const live = subscriptions
+  const live = [...newestFirst]
+    .reverse()
     .filter((subscription) => isLiveStatus(subscription.status))
+    // Stable sort: equal keys stay oldest first.
     .sort(
       (a, b) =>
         Number(grantingStatuses.has(b.status)) - Number(grantingStatuses.has(a.status)) ||
-        a.created - b.created ||
-        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+        a.created - b.created,
     );
   const [keep = null, ...duplicates] = live;
   return { keep, duplicates };
@@ -59,15 +61,14 @@ export interface OpenCheckout {
 }
 
 /**
- * Of a reader's open Checkout Sessions, the one that stays open (the newest; ties to the larger
- * id) and the ones to expire. Two requests that race both pick the same survivor.
+ * Of a reader's open Checkout Sessions, in Stripe's list order (newest first), the one that stays
+ * open (the newest) and the ones to expire. Ties on `created` keep Stripe's exact order, so two
+ * requests that race both pick the same survivor.
  */
 export function splitOpenCheckouts<T extends OpenCheckout>(
-  sessions: readonly T[],
+  newestFirst: readonly T[],
 ): { keep: T | null; expire: T[] } {
-  const newestFirst = [...sessions].sort(
-    (a, b) => b.created - a.created || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
-  );
-  const [keep = null, ...expire] = newestFirst;
+  // Stable sort: a list already newest first (as Stripe's is) keeps its order.
+  const [keep = null, ...expire] = [...newestFirst].sort((a, b) => b.created - a.created);
   return { keep, expire };
 }

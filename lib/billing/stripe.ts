@@ -177,7 +177,11 @@ export async function createCheckoutSession(input: {
     },
     { idempotencyKey: input.idempotencyKey },
   );
-  const status = checkoutStatus(session.status);
+  // A replayed answer is the session as it was first created: read what it is now.
+  const replayed = session.lastResponse.headers["idempotent-replayed"] === "true";
+  const status = checkoutStatus(
+    replayed ? (await client().checkout.sessions.retrieve(session.id)).status : session.status,
+  );
   // Only an open session has a URL; a replayed one that has since finished answers without one.
   if (status === "open" && !session.url)
     throw new Error(`checkout session ${session.id} has no URL`);
@@ -257,13 +261,22 @@ export async function listCustomerSubscriptions(customerId: string): Promise<Lis
 
 /** Cancels a subscription at once (no further charges). Already ended: nothing to do. */
 export async function cancelSubscriptionNow(subscriptionId: string, reason: string): Promise<void> {
-  const current = await client().subscriptions.retrieve(subscriptionId);
-  if (current.status === "canceled" || current.status === "incomplete_expired") return;
-  await client().subscriptions.cancel(
-    subscriptionId,
-    { cancellation_details: { comment: reason } },
-    { idempotencyKey: `folio-cancel-${subscriptionId}` },
-  );
+  const ended = async () => {
+    const { status } = await client().subscriptions.retrieve(subscriptionId);
+    return status === "canceled" || status === "incomplete_expired";
+  };
+  if (await ended()) return;
+  try {
+    await client().subscriptions.cancel(
+      subscriptionId,
+      { cancellation_details: { comment: reason } },
+      { idempotencyKey: `folio-cancel-${subscriptionId}` },
+    );
+  } catch (error) {
+    // A parallel call canceled it first: Stripe refuses to cancel it again, and that is fine.
+    if (!(error instanceof Stripe.errors.StripeInvalidRequestError) || !(await ended()))
+      throw error;
+  }
 }
 
 export interface RefundTotal {
