@@ -17,8 +17,8 @@ export const liveStatuses = [
   "paused",
 ] as const;
 
-/** The live statuses under which the reader can read paid text right now (see entitlement). */
-const grantingStatuses: ReadonlySet<string> = new Set(["active", "trialing", "past_due"]);
+/** The live statuses under which the reader can read paid text now (lib/reading/entitlement.ts). */
+export const grantingStatuses: ReadonlySet<string> = new Set(["active", "trialing", "past_due"]);
 
 export function isLiveStatus(status: string): boolean {
   return (liveStatuses as readonly string[]).includes(status);
