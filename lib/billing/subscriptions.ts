@@ -209,13 +209,30 @@ async function customerFor(reader: { id: string; email: string | null }): Promis
   return customerId;
 }
 
-/** The reader's most recently changed subscription, for the account page. */
+/**
+ * The subscription the account page shows: the reader's live one, else the most recently changed
+ * (a duplicate Folio canceled a moment ago must not hide the subscription the reader keeps).
+ */
 export async function latestSubscription(userId: string) {
-  return (await db()).subscription.findFirst({
-    where: { userId },
-    orderBy: { updatedAt: "desc" },
-    select: { status: true, currentPeriodEnd: true, cancelAtPeriodEnd: true, interval: true },
-  });
+  const database = await db();
+  const select = {
+    status: true,
+    currentPeriodEnd: true,
+    cancelAtPeriodEnd: true,
+    interval: true,
+  } as const;
+  return (
+    (await database.subscription.findFirst({
+      where: { userId, status: { in: [...liveStatuses] } },
+      orderBy: { updatedAt: "desc" },
+      select,
+    })) ??
+    (await database.subscription.findFirst({
+      where: { userId },
+      orderBy: { updatedAt: "desc" },
+      select,
+    }))
+  );
 }
 
 /** Whether the reader has a subscription that is still running (portal, not a second checkout). */
