@@ -147,7 +147,7 @@ export async function handleStripeWebhook(
     const subscriptionId = subscriptionIdOf(event);
     if (!subscriptionId)
       return { status: 200, body: { received: true, ignored: "no subscription" } };
-    const subscription = await settledSubscription(subscriptionId, database);
+    const { subscription, unsettled } = await settledSubscription(subscriptionId, database);
     const outcome = await recordSubscription(
       subscription,
       { id: event.id, type: event.type },
@@ -158,6 +158,9 @@ export async function handleStripeWebhook(
         console.error("[folio] payment-failed mail not sent", error),
       );
     }
+    // The state is stored either way; a 5xx makes Stripe deliver again, and the redelivery
+    // (a "duplicate" for the event ledger) settles the duplicate from where it stopped.
+    if (unsettled) throw unsettled;
     return { status: 200, body: { received: true, outcome } };
   } catch (error) {
     console.error(`[folio] webhook ${event.id} (${event.type}) failed; Stripe will retry`, error);
@@ -168,17 +171,30 @@ export async function handleStripeWebhook(
 /**
  * The subscription's state once the reader holds at most one live subscription: a newer duplicate
  * is canceled and refunded first (lib/billing/duplicate-subscriptions.ts) and then read again, so
- * Folio never stores it as live.
+ * Folio never stores it as live. When settling fails (Stripe or the mail unreachable), the state
+ * as read is still returned, with the error: one stuck refund must not stop Folio from recording
+ * what happens to the reader's subscriptions.
  */
 async function settledSubscription(
   subscriptionId: string,
   database: () => Promise<Db>,
-): Promise<FolioSubscription> {
+): Promise<{ subscription: FolioSubscription; unsettled: unknown }> {
   const subscription = await retrieveSubscription(subscriptionId);
-  const duplicates = await enforceOneLiveSubscription(subscription.customerId, database, (state) =>
-    recordSubscription(state, undefined, database),
-  );
-  return duplicates.has(subscription.id) ? retrieveSubscription(subscriptionId) : subscription;
+  try {
+    const duplicates = await enforceOneLiveSubscription(
+      subscription.customerId,
+      database,
+      (state) => recordSubscription(state, undefined, database),
+    );
+    return {
+      subscription: duplicates.has(subscription.id)
+        ? await retrieveSubscription(subscriptionId)
+        : subscription,
+      unsettled: null,
+    };
+  } catch (error) {
+    return { subscription, unsettled: error ?? new Error("duplicate subscriptions unsettled") };
+  }
 }
 
 async function notifyPaymentFailed(customerId: string, database: () => Promise<Db>): Promise<void> {
@@ -353,7 +369,9 @@ export async function confirmCheckout(
   const session = await retrieveCheckoutSession(sessionId);
   if (session.userId !== userId) return "refused";
   if (session.status !== "complete" || !session.subscriptionId) return "pending";
-  const subscription = await settledSubscription(session.subscriptionId, db);
+  const { subscription, unsettled } = await settledSubscription(session.subscriptionId, db);
+  // The webhook settles it again; the reader's return is recorded all the same.
+  if (unsettled) console.error("[folio] duplicate subscriptions not settled yet", unsettled);
   const outcome = await recordSubscription(subscription);
   return outcome === "applied" ? "recorded" : "refused";
 }
