@@ -59,7 +59,8 @@ function pay(url: string) {
 
 /** What the reader holds and paid at Stripe once every webhook reached Folio. */
 async function settledAccount(readerId: string) {
-  await standin.webhooksSettled();
+  // The horizon covers the jittered first attempts and every retry still to come.
+  await standin.webhooksSettled(5_000);
   const state = standin.state() as ReturnType<StripeStandin["state"]> & {
     refunds?: { amount: number; payment_intent: string | null }[];
   };
