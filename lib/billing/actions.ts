@@ -5,6 +5,7 @@ import { getSignedInReader } from "@/lib/auth/session";
 import { checkoutUrlFor, portalUrlFor } from "@/lib/billing/subscriptions";
 import { formField } from "@/lib/http/request-values";
 import { safeReturnPath } from "@/lib/http/safe-return-path";
+import { requestLocale } from "@/lib/i18n/request-locale";
 
 /** Subscribe and manage-subscription buttons. Both act only for the signed-in reader. */
 export async function subscribeAction(form: FormData): Promise<never> {
@@ -18,7 +19,7 @@ export async function subscribeAction(form: FormData): Promise<never> {
   }
   let url: string;
   try {
-    url = await checkoutUrlFor(reader, interval, returnPath);
+    url = await checkoutUrlFor(reader, interval, returnPath, await requestLocale());
   } catch (error) {
     console.error("[folio] checkout could not start", error);
     redirect(`/pricing?callbackUrl=${encodeURIComponent(returnPath)}&error=checkout`);

@@ -40,6 +40,17 @@ export interface PlanPrice {
 export interface CheckoutResult {
   id: string;
   url: string;
+  /** Not "open" when the idempotency key replayed a session that has since expired or completed. */
+  status: "open" | "complete" | "expired";
+  created: number;
+}
+
+/** A subscription as listed for its customer, with what the duplicate check needs. */
+export interface ListedSubscription extends FolioSubscription {
+  /** Unix seconds. */
+  created: number;
+  /** The interface language the reader subscribed in (subscription metadata), if known. */
+  locale: string | null;
 }
 
 export interface CompletedCheckout {
@@ -135,6 +146,10 @@ export async function listPlanPrices(): Promise<PlanPrice[]> {
   }));
 }
 
+function checkoutStatus(status: Stripe.Checkout.Session.Status | null): CheckoutResult["status"] {
+  return status === "complete" ? "complete" : status === "expired" ? "expired" : "open";
+}
+
 export async function createCheckoutSession(input: {
   userId: string;
   customerId: string;
@@ -142,6 +157,8 @@ export async function createCheckoutSession(input: {
   successUrl: string;
   cancelUrl: string;
   trialDays: number;
+  /** Kept on the subscription, so mail about it can be written in the reader's language. */
+  locale: string;
   idempotencyKey: string;
 }): Promise<CheckoutResult> {
   const session = await client().checkout.sessions.create(
@@ -152,13 +169,53 @@ export async function createCheckoutSession(input: {
       line_items: [{ price: input.priceId, quantity: 1 }],
       success_url: input.successUrl,
       cancel_url: input.cancelUrl,
-      ...(input.trialDays > 0 ? { subscription_data: { trial_period_days: input.trialDays } } : {}),
+      subscription_data: {
+        metadata: { folioUserId: input.userId, folioLocale: input.locale },
+        ...(input.trialDays > 0 ? { trial_period_days: input.trialDays } : {}),
+      },
       metadata: { folioUserId: input.userId },
     },
     { idempotencyKey: input.idempotencyKey },
   );
-  if (!session.url) throw new Error(`checkout session ${session.id} has no URL`);
-  return { id: session.id, url: session.url };
+  // A replayed answer is the session as it was first created: read what it is now.
+  const replayed = session.lastResponse.headers["idempotent-replayed"] === "true";
+  const status = checkoutStatus(
+    replayed ? (await client().checkout.sessions.retrieve(session.id)).status : session.status,
+  );
+  // Only an open session has a URL; a replayed one that has since finished answers without one.
+  if (status === "open" && !session.url)
+    throw new Error(`checkout session ${session.id} has no URL`);
+  return { id: session.id, url: session.url ?? "", status, created: session.created };
+}
+
+/** The customer's Checkout Sessions that can still be paid. */
+export async function listOpenCheckoutSessions(customerId: string): Promise<CheckoutResult[]> {
+  const open: CheckoutResult[] = [];
+  for await (const session of client().checkout.sessions.list({
+    customer: customerId,
+    status: "open",
+    limit: 100,
+  })) {
+    if (session.url)
+      open.push({ id: session.id, url: session.url, status: "open", created: session.created });
+  }
+  return open;
+}
+
+/**
+ * Expires an open Checkout Session so it can no longer be paid. Answers the status it ends in:
+ * "expired", or "complete" when the reader paid it first (Stripe then refuses to expire it).
+ */
+export async function expireCheckoutSession(sessionId: string): Promise<"expired" | "complete"> {
+  try {
+    await client().checkout.sessions.expire(sessionId);
+    return "expired";
+  } catch (error) {
+    if (!(error instanceof Stripe.errors.StripeInvalidRequestError)) throw error;
+    const status = checkoutStatus((await client().checkout.sessions.retrieve(sessionId)).status);
+    if (status === "open") throw error;
+    return status;
+  }
 }
 
 export async function retrieveCheckoutSession(sessionId: string): Promise<CompletedCheckout> {
@@ -183,6 +240,100 @@ export async function createPortalSession(customerId: string, returnUrl: string)
 
 export async function retrieveSubscription(subscriptionId: string): Promise<FolioSubscription> {
   return toFolioSubscription(await client().subscriptions.retrieve(subscriptionId));
+}
+
+/** Every subscription of the customer, whatever its status: Stripe's list, not Folio's table. */
+export async function listCustomerSubscriptions(customerId: string): Promise<ListedSubscription[]> {
+  const listed: ListedSubscription[] = [];
+  for await (const subscription of client().subscriptions.list({
+    customer: customerId,
+    status: "all",
+    limit: 100,
+  })) {
+    listed.push({
+      ...toFolioSubscription(subscription),
+      created: subscription.created,
+      locale: subscription.metadata.folioLocale ?? null,
+    });
+  }
+  return listed;
+}
+
+/** Cancels a subscription at once (no further charges). Already ended: nothing to do. */
+export async function cancelSubscriptionNow(subscriptionId: string, reason: string): Promise<void> {
+  const ended = async () => {
+    const { status } = await client().subscriptions.retrieve(subscriptionId);
+    return status === "canceled" || status === "incomplete_expired";
+  };
+  if (await ended()) return;
+  try {
+    await client().subscriptions.cancel(
+      subscriptionId,
+      { cancellation_details: { comment: reason } },
+      { idempotencyKey: `folio-cancel-${subscriptionId}` },
+    );
+  } catch (error) {
+    // A parallel call canceled it first: Stripe refuses to cancel it again, and that is fine.
+    if (!(error instanceof Stripe.errors.StripeInvalidRequestError) || !(await ended()))
+      throw error;
+  }
+}
+
+export interface RefundTotal {
+  /** Everything refunded on the subscription's payments, in the currency's smallest unit. */
+  amount: number;
+  currency: string | null;
+}
+
+/**
+ * Refunds every payment of the subscription's paid invoices in full. Safe to repeat and to run
+ * twice at once: what is already refunded is read from Stripe first, and each refund carries an
+ * idempotency key naming the payment and the amount, so a parallel or retried call replays the
+ * same refund instead of making a second one (and Stripe refuses to refund past the charge).
+ */
+export async function refundSubscriptionPayments(
+  subscriptionId: string,
+  metadata: Record<string, string>,
+): Promise<RefundTotal> {
+  const stripe = client();
+  const total: RefundTotal = { amount: 0, currency: null };
+  for await (const invoice of stripe.invoices.list({
+    subscription: subscriptionId,
+    status: "paid",
+    limit: 100,
+  })) {
+    for await (const payment of stripe.invoicePayments.list({
+      invoice: invoice.id,
+      status: "paid",
+      limit: 100,
+    })) {
+      const intent = idOf(payment.payment.payment_intent);
+      const paid = payment.amount_paid ?? 0;
+      if (!intent || paid <= 0) continue;
+      let refunded = 0;
+      for await (const refund of stripe.refunds.list({ payment_intent: intent, limit: 100 })) {
+        if (refund.status !== "failed" && refund.status !== "canceled") refunded += refund.amount;
+      }
+      const left = paid - refunded;
+      if (left > 0) {
+        try {
+          await stripe.refunds.create(
+            { payment_intent: intent, amount: left, reason: "duplicate", metadata },
+            { idempotencyKey: `folio-refund-${intent}-${left}` },
+          );
+        } catch (error) {
+          // A parallel call refunded it between our read and our request: it is refunded.
+          const alreadyRefunded =
+            error instanceof Stripe.errors.StripeInvalidRequestError &&
+            error.code === "charge_already_refunded";
+          if (!alreadyRefunded) throw error;
+        }
+      }
+      total.amount += paid;
+      total.currency = payment.currency;
+    }
+  }
+  return total;
 }
 
 /** The subscription an invoice belongs to (API 2026-10-28: under parent.subscription_details). */

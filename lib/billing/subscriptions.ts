@@ -2,10 +2,16 @@ import "server-only";
 import { env } from "@/lib/config/env";
 import { db, type Db } from "@/lib/db/client";
 import {
+  enforceOneLiveSubscription,
+  keepOneOpenCheckout,
+} from "@/lib/billing/duplicate-subscriptions";
+import { isLiveStatus, liveStatuses } from "@/lib/billing/live-subscriptions";
+import {
   createCheckoutSession,
   createCustomer,
   createPortalSession,
   invoiceSubscriptionId,
+  listCustomerSubscriptions,
   listPlanPrices,
   retrieveCheckoutSession,
   retrieveSubscription,
@@ -17,7 +23,7 @@ import {
 } from "@/lib/billing/stripe";
 import { sendMail } from "@/lib/mail/mailer";
 import { paymentFailedMail } from "@/lib/mail/templates";
-import { defaultLocale } from "@/lib/i18n";
+import { defaultLocale, type Locale } from "@/lib/i18n";
 
 /**
  * Subscriptions: checkout, the customer portal, and recording what Stripe says. Stripe is the
@@ -141,7 +147,7 @@ export async function handleStripeWebhook(
     const subscriptionId = subscriptionIdOf(event);
     if (!subscriptionId)
       return { status: 200, body: { received: true, ignored: "no subscription" } };
-    const subscription = await retrieveSubscription(subscriptionId);
+    const { subscription, unsettled } = await settledSubscription(subscriptionId, database);
     const outcome = await recordSubscription(
       subscription,
       { id: event.id, type: event.type },
@@ -152,10 +158,42 @@ export async function handleStripeWebhook(
         console.error("[folio] payment-failed mail not sent", error),
       );
     }
+    // The state is stored either way; a 5xx makes Stripe deliver again, and the redelivery
+    // (a "duplicate" for the event ledger) settles the duplicate from where it stopped.
+    if (unsettled) throw unsettled;
     return { status: 200, body: { received: true, outcome } };
   } catch (error) {
     console.error(`[folio] webhook ${event.id} (${event.type}) failed; Stripe will retry`, error);
     return { status: 503, body: { error: "temporarily unavailable" } };
+  }
+}
+
+/**
+ * The subscription's state once the reader holds at most one live subscription: a newer duplicate
+ * is canceled and refunded first (lib/billing/duplicate-subscriptions.ts) and then read again, so
+ * Folio never stores it as live. When settling fails (Stripe or the mail unreachable), the state
+ * as read is still returned, with the error: one stuck refund must not stop Folio from recording
+ * what happens to the reader's subscriptions.
+ */
+async function settledSubscription(
+  subscriptionId: string,
+  database: () => Promise<Db>,
+): Promise<{ subscription: FolioSubscription; unsettled: unknown }> {
+  const subscription = await retrieveSubscription(subscriptionId);
+  try {
+    const duplicates = await enforceOneLiveSubscription(
+      subscription.customerId,
+      database,
+      (state) => recordSubscription(state, undefined, database),
+    );
+    return {
+      subscription: duplicates.has(subscription.id)
+        ? await retrieveSubscription(subscriptionId)
+        : subscription,
+      unsettled: null,
+    };
+  } catch (error) {
+    return { subscription, unsettled: error ?? new Error("duplicate subscriptions unsettled") };
   }
 }
 
@@ -187,13 +225,30 @@ async function customerFor(reader: { id: string; email: string | null }): Promis
   return customerId;
 }
 
-/** The reader's most recently changed subscription, for the account page. */
+/**
+ * The subscription the account page shows: the reader's live one, else the most recently changed
+ * (a duplicate Folio canceled a moment ago must not hide the subscription the reader keeps).
+ */
 export async function latestSubscription(userId: string) {
-  return (await db()).subscription.findFirst({
-    where: { userId },
-    orderBy: { updatedAt: "desc" },
-    select: { status: true, currentPeriodEnd: true, cancelAtPeriodEnd: true, interval: true },
-  });
+  const database = await db();
+  const select = {
+    status: true,
+    currentPeriodEnd: true,
+    cancelAtPeriodEnd: true,
+    interval: true,
+  } as const;
+  return (
+    (await database.subscription.findFirst({
+      where: { userId, status: { in: [...liveStatuses] } },
+      orderBy: { updatedAt: "desc" },
+      select,
+    })) ??
+    (await database.subscription.findFirst({
+      where: { userId },
+      orderBy: { updatedAt: "desc" },
+      select,
+    }))
+  );
 }
 
 /** Whether the reader has a subscription that is still running (portal, not a second checkout). */
@@ -203,7 +258,7 @@ export async function hasLiveSubscription(userId: string): Promise<boolean> {
   ).subscription.count({
     where: {
       userId,
-      status: { in: ["active", "trialing", "past_due", "unpaid", "paused", "incomplete"] },
+      status: { in: [...liveStatuses] },
     },
   });
   return count > 0;
@@ -253,25 +308,45 @@ export async function checkoutUrlFor(
   reader: { id: string; email: string | null },
   interval: PlanInterval,
   returnPath: string,
+  locale: Locale = defaultLocale,
 ): Promise<string> {
   const site = env().siteUrl;
   if (await hasLiveSubscription(reader.id)) return portalUrlFor(reader.id, returnPath);
   const price = (await planPrices()).find((candidate) => candidate.interval === interval);
   if (!price) throw new Error(`no active price for the ${interval} plan: run npm run stripe:setup`);
   const customerId = await customerFor(reader);
+  // Folio's table lags behind Stripe until the webhook arrives: Stripe's own list decides too.
+  const live = (await listCustomerSubscriptions(customerId)).filter((subscription) =>
+    isLiveStatus(subscription.status),
+  );
+  if (live.length > 0) {
+    for (const subscription of live) await recordSubscription(subscription);
+    return portalUrlFor(reader.id, returnPath);
+  }
   const next = encodeURIComponent(returnPath);
   // Double clicks within ten minutes get the same session back (Stripe replays the response).
   const window = Math.floor(Date.now() / 600_000);
-  const checkout = await createCheckoutSession({
+  const key = `folio-checkout-${reader.id}-${price.id}-${locale}-${returnPath}-${window}`;
+  const input = {
     userId: reader.id,
     customerId,
     priceId: price.id,
     successUrl: `${site}/api/billing/return?session_id={CHECKOUT_SESSION_ID}&next=${next}`,
     cancelUrl: `${site}${returnPath}`,
     trialDays: env().plans.trialDays,
-    idempotencyKey: `folio-checkout-${reader.id}-${price.id}-${returnPath}-${window}`.slice(0, 255),
-  });
-  return checkout.url;
+    locale,
+  };
+  let checkout = await createCheckoutSession({ ...input, idempotencyKey: key.slice(0, 255) });
+  if (checkout.status !== "open") {
+    // The replayed session was expired by a later tab (or paid): this click gets a new one.
+    checkout = await createCheckoutSession({
+      ...input,
+      idempotencyKey: `${key.slice(0, 180)}-after-${checkout.id}`.slice(0, 255),
+    });
+  }
+  // One open checkout per reader: the others are expired, so at most one can be paid.
+  const url = await keepOneOpenCheckout(customerId, checkout);
+  return url ?? portalUrlFor(reader.id, returnPath);
 }
 
 /** A portal session for the reader's own stored customer, never one named by the request. */
@@ -294,7 +369,9 @@ export async function confirmCheckout(
   const session = await retrieveCheckoutSession(sessionId);
   if (session.userId !== userId) return "refused";
   if (session.status !== "complete" || !session.subscriptionId) return "pending";
-  const subscription = await retrieveSubscription(session.subscriptionId);
+  const { subscription, unsettled } = await settledSubscription(session.subscriptionId, db);
+  // The webhook settles it again; the reader's return is recorded all the same.
+  if (unsettled) console.error("[folio] duplicate subscriptions not settled yet", unsettled);
   const outcome = await recordSubscription(subscription);
   return outcome === "applied" ? "recorded" : "refused";
 }

@@ -72,3 +72,16 @@ export function paymentFailedMail(locale: Locale, accountUrl: string): MailConte
     label: mail.paymentFailedButton,
   });
 }
+
+/** A second live subscription was canceled and everything it charged refunded. */
+export function duplicateSubscriptionMail(
+  locale: Locale,
+  refund: string,
+  accountUrl: string,
+): MailContent {
+  const mail = messagesFor(locale).duplicateSubscriptionMail;
+  return compose(mail.subject, [format(locale, mail.intro, { amount: refund }), mail.refundTime], {
+    url: accountUrl,
+    label: mail.button,
+  });
+}

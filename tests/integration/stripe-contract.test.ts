@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  cancelSubscriptionNow,
   createCheckoutSession,
   createCustomer,
   createPortalSession,
   ensurePlans,
+  expireCheckoutSession,
+  listCustomerSubscriptions,
+  listOpenCheckoutSessions,
   listPlanPrices,
+  refundSubscriptionPayments,
   retrieveCheckoutSession,
   retrieveSubscription,
 } from "@/lib/billing/stripe";
@@ -72,6 +77,7 @@ describe("the Stripe adapter", () => {
       successUrl: "http://localhost:3000/api/billing/return?session_id={CHECKOUT_SESSION_ID}",
       cancelUrl: "http://localhost:3000/d/x",
       trialDays: 0,
+      locale: "en",
       idempotencyKey: "contract-checkout-1",
     };
     const checkout = await createCheckoutSession(input);
@@ -108,5 +114,61 @@ describe("the Stripe adapter", () => {
 
     const portal = await createPortalSession(customerId, "http://localhost:3000/account");
     expect(portal).toMatch(new RegExp(`^${standin.url}/portal/bps_`));
+  });
+
+  it("lists, expires, cancels and refunds what a duplicate subscription needs", async () => {
+    const customerId = await createCustomer({ userId: "user_4", email: "four@example.test" });
+    const [monthly] = (await listPlanPrices()).filter((price) => price.interval === "month");
+    const session = (key: string) =>
+      createCheckoutSession({
+        userId: "user_4",
+        customerId,
+        priceId: monthly!.id,
+        successUrl: "http://localhost:3000/api/billing/return?session_id={CHECKOUT_SESSION_ID}",
+        cancelUrl: "http://localhost:3000/d/x",
+        trialDays: 0,
+        locale: "zh-CN",
+        idempotencyKey: key,
+      });
+    const first = await session("contract-dup-1");
+    const second = await session("contract-dup-2");
+    expect((await listOpenCheckoutSessions(customerId)).map((open) => open.id)).toEqual([
+      second.id,
+      first.id,
+    ]);
+    expect(await expireCheckoutSession(first.id)).toBe("expired");
+    // Replaying the key of an expired session answers what it is now, not what it was.
+    expect(await session("contract-dup-1")).toMatchObject({ id: first.id, status: "expired" });
+    await fetch(second.url, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ card: "4242424242424242" }),
+      redirect: "manual",
+    });
+    expect(await expireCheckoutSession(second.id)).toBe("complete");
+    expect(await listOpenCheckoutSessions(customerId)).toEqual([]);
+
+    const [listed] = await listCustomerSubscriptions(customerId);
+    expect(listed).toMatchObject({ customerId, status: "active", locale: "zh-CN" });
+    expect(listed!.created).toBeGreaterThan(0);
+
+    const metadata = { folioReason: "contract" };
+    expect(await refundSubscriptionPayments(listed!.id, metadata)).toEqual({
+      amount: 3500,
+      currency: "cny",
+    });
+    // Again (a retried webhook): the same total, and no second refund at Stripe.
+    expect(await refundSubscriptionPayments(listed!.id, metadata)).toEqual({
+      amount: 3500,
+      currency: "cny",
+    });
+    expect(standin.state().refunds.map((refund) => refund.amount)).toEqual([3500]);
+
+    await cancelSubscriptionNow(listed!.id, "contract");
+    await cancelSubscriptionNow(listed!.id, "contract");
+    expect((await retrieveSubscription(listed!.id)).status).toBe("canceled");
+    expect((await listCustomerSubscriptions(customerId)).map((s) => s.status)).toEqual([
+      "canceled",
+    ]);
   });
 });

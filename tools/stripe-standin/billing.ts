@@ -25,6 +25,7 @@ import {
   idOf,
   invoiceLineObject,
   invoiceObject,
+  invoicePaymentObject,
   planFromPrice,
   subscriptionItemObject,
   subscriptionObject,
@@ -120,7 +121,7 @@ function createInvoice(
   return invoice;
 }
 
-function markPaid(invoice: Stripe.Invoice, at: number): void {
+function markPaid(ctx: Context, invoice: Stripe.Invoice, at: number): void {
   invoice.amount_paid = invoice.amount_due;
   invoice.amount_remaining = 0;
   invoice.attempted = true;
@@ -128,18 +129,22 @@ function markPaid(invoice: Stripe.Invoice, at: number): void {
   invoice.next_payment_attempt = null;
   invoice.status = "paid";
   invoice.status_transitions.paid_at = at;
+  if (invoice.amount_paid > 0) {
+    const payment = invoicePaymentObject({ invoice, paidAt: at });
+    ctx.store.invoicePayments.set(payment.id, payment);
+  }
 }
 
 /** One payment attempt. Zero-amount invoices are paid without a charge. */
 function charge(ctx: Context, invoice: Stripe.Invoice, at: number): boolean {
   if (invoice.amount_due === 0) {
-    markPaid(invoice, at);
+    markPaid(ctx, invoice, at);
     return true;
   }
   invoice.attempt_count += 1;
   invoice.attempted = true;
   if (ctx.store.failingCustomers.has(idOf(invoice.customer ?? ""))) return false;
-  markPaid(invoice, at);
+  markPaid(ctx, invoice, at);
   return true;
 }
 
@@ -263,7 +268,7 @@ export function completeCheckout(
   );
   // The card was checked on the page: the first charge succeeds.
   if (invoice.amount_due > 0) invoice.attempt_count = 1;
-  markPaid(invoice, at);
+  markPaid(ctx, invoice, at);
   subscription.latest_invoice = invoice.id;
 
   session.status = "complete";

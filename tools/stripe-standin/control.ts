@@ -8,7 +8,7 @@
  *   POST /_standin/customers/fail-payments      email=<address> (or customer=<id>), fail=…
  *   GET  /_standin/deliveries                   webhook deliveries
  *   POST /_standin/deliveries/retry             re-delivers every undelivered event now
- *   GET  /_standin/state                        everything, for debugging
+ *   GET  /_standin/state                        everything, for debugging (refunds included)
  *   POST /_standin/reset                        forgets all state, clock back to real time
  */
 import type Stripe from "stripe";
@@ -81,6 +81,8 @@ export function stateJson(ctx: Context) {
     portal_sessions: [...store.portalSessions.values()],
     subscriptions: [...store.subscriptions.values()].map((sub) => renderSubscription(store, sub)),
     invoices: [...store.invoices.values()],
+    invoice_payments: [...store.invoicePayments.values()],
+    refunds: [...store.refunds.values()],
     events: store.events.map((event) => ({
       id: event.id,
       type: event.type,

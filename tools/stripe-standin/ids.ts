@@ -26,6 +26,9 @@ const SHAPES = {
   invoiceLine: ["il_1", 23],
   checkoutLine: ["li_1", 23],
   event: ["evt_1", 23],
+  invoicePayment: ["inpay_1", 23],
+  paymentIntent: ["pi_3", 23],
+  refund: ["re_3", 23],
   request: ["req_", 14],
 } as const;
 

@@ -586,3 +586,60 @@ export function portalSessionObject(input: PortalSessionInput): Stripe.BillingPo
     url: input.url,
   };
 }
+
+export interface InvoicePaymentInput {
+  invoice: Stripe.Invoice;
+  paidAt: number;
+}
+
+/** The record of an invoice's charge; the payment is a PaymentIntent id (not modelled further). */
+export function invoicePaymentObject(input: InvoicePaymentInput): Stripe.InvoicePayment {
+  return {
+    id: newId("invoicePayment"),
+    object: "invoice_payment",
+    amount_paid: input.invoice.amount_paid,
+    amount_requested: input.invoice.amount_due,
+    created: input.paidAt,
+    currency: input.invoice.currency,
+    invoice: input.invoice.id,
+    is_default: true,
+    livemode: false,
+    payment: { type: "payment_intent", payment_intent: newId("paymentIntent") },
+    status: "paid",
+    status_transitions: { canceled_at: null, paid_at: input.paidAt },
+  };
+}
+
+export interface RefundInput {
+  created: number;
+  amount: number;
+  currency: string;
+  customer: string | null;
+  paymentIntent: string;
+  reason: Stripe.Refund.Reason | null;
+  metadata: Stripe.Metadata;
+}
+
+/** A card refund, `succeeded` at once (Stripe's test mode does the same for test cards). */
+export function refundObject(input: RefundInput): Stripe.Refund {
+  return {
+    id: newId("refund"),
+    object: "refund",
+    amount: input.amount,
+    balance_transaction: null,
+    charge: null,
+    created: input.created,
+    currency: input.currency,
+    customer: input.customer,
+    customer_account: null,
+    destination_details: { card: { type: "refund" }, type: "card" },
+    metadata: input.metadata,
+    payment_intent: input.paymentIntent,
+    payment_method: null,
+    reason: input.reason,
+    receipt_number: null,
+    source_transfer_reversal: null,
+    status: "succeeded",
+    transfer_reversal: null,
+  };
+}

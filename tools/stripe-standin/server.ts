@@ -18,6 +18,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { registerCatalogApi } from "./api-catalog";
 import { registerBillingApi } from "./api-billing";
+import { registerRefundApi } from "./api-refunds";
 import { processDue } from "./billing";
 import { Clock } from "./clock";
 import type { Context } from "./context";
@@ -118,6 +119,7 @@ export async function startStripeStandin(
   const apiRouter = new Router();
   registerCatalogApi(apiRouter, ctx);
   registerBillingApi(apiRouter, ctx);
+  registerRefundApi(apiRouter, ctx);
   const api = {
     router: apiRouter,
     store,

@@ -30,6 +30,9 @@ export class Store {
   readonly portalSessions = new Map<string, Stripe.BillingPortal.Session>();
   readonly subscriptions = new Map<string, Stripe.Subscription>();
   readonly invoices = new Map<string, Stripe.Invoice>();
+  /** One per charged invoice (zero-amount invoices have none), as Stripe records them. */
+  readonly invoicePayments = new Map<string, Stripe.InvoicePayment>();
+  readonly refunds = new Map<string, Stripe.Refund>();
   /** Oldest first. */
   readonly events: Stripe.Event[] = [];
   readonly idempotency = new Map<string, IdempotentResult>();
@@ -47,6 +50,8 @@ export class Store {
     this.portalSessions.clear();
     this.subscriptions.clear();
     this.invoices.clear();
+    this.invoicePayments.clear();
+    this.refunds.clear();
     this.events.length = 0;
     this.idempotency.clear();
     this.failingCustomers.clear();
@@ -85,6 +90,21 @@ export class Store {
     return this.invoices.get(id) ?? throwNoSuch(id, "invoice");
   }
 
+  invoicePayment(id: string): Stripe.InvoicePayment {
+    return this.invoicePayments.get(id) ?? throwNoSuch(id, "invoice_payment");
+  }
+
+  refund(id: string): Stripe.Refund {
+    return this.refunds.get(id) ?? throwNoSuch(id, "refund");
+  }
+
+  /** The paid invoice payment behind a PaymentIntent id (the stand-in has no PaymentIntents). */
+  paymentByIntent(paymentIntent: string): Stripe.InvoicePayment | undefined {
+    return [...this.invoicePayments.values()].find(
+      (payment) => payment.payment.payment_intent === paymentIntent,
+    );
+  }
+
   event(id: string): Stripe.Event {
     return this.events.find((event) => event.id === id) ?? throwNoSuch(id, "event");
   }
@@ -102,7 +122,9 @@ export class Store {
       this.checkoutSessions.get(id) ??
       this.portalSessions.get(id) ??
       this.subscriptions.get(id) ??
-      this.invoices.get(id)
+      this.invoices.get(id) ??
+      this.invoicePayments.get(id) ??
+      this.refunds.get(id)
     );
   }
 }

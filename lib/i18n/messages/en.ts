@@ -159,4 +159,13 @@ export const en: Messages = {
       "We could not charge your Folio subscription. Please update your payment method so your access continues.",
     paymentFailedButton: "Manage your subscription",
   },
+  // Issue 9 finding 7: a second subscription was canceled and refunded (lib/billing/duplicate-subscriptions.ts).
+  duplicateSubscriptionMail: {
+    subject: "We refunded a duplicate Folio subscription",
+    intro:
+      "Your Folio account had two subscriptions at once. We kept the older one, canceled the newer one and refunded everything it charged: {amount}.",
+    refundTime:
+      "Refunds usually reach your original payment method within 5 to 10 business days. Your access is not affected.",
+    button: "View your subscription",
+  },
 };

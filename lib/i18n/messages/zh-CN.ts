@@ -144,6 +144,14 @@ export const zhCN = {
     paymentFailedIntro: "我们未能收取你的 Folio 订阅费用。请更新付款方式，以免会员内容被锁定。",
     paymentFailedButton: "管理订阅",
   },
+  // Issue 9 finding 7: a second subscription was canceled and refunded (lib/billing/duplicate-subscriptions.ts).
+  duplicateSubscriptionMail: {
+    subject: "我们已退还你重复订阅的费用",
+    intro:
+      "你的 Folio 账户同时开通了两个订阅。我们保留了较早的订阅，取消了较新的一个，并退还了它的全部费用：{amount}。",
+    refundTime: "退款通常会在 5 到 10 个工作日内退回原付款方式。你的会员权益不受影响。",
+    button: "查看订阅",
+  },
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
