@@ -54,6 +54,7 @@ async function subscribe(page: Page, plan: "month" | "year", card = "4242 4242 4
 test("an anonymous reader signs up, subscribes monthly and reads the whole document", async ({
   page,
 }) => {
+  test.setTimeout(90_000); // the longest journey: 30 s ran out on a loaded machine
   await page.goto("/d/canary-regions");
   await expect(page.getByTestId("test-payments-banner")).toBeVisible();
   await expect(page.getByTestId("paywall")).toContainText("¥30.00 / 月，或 ¥300.00 / 年");
