@@ -15,6 +15,11 @@ export const oidcIssuer = `http://127.0.0.1:${oidcPort}`;
 const stripePort = port + 11;
 export const stripeStandinURL = `http://127.0.0.1:${stripePort}`;
 const stripeWebhookSecret = "whsec_folio_e2e";
+/**
+ * The past_due grace period of the e2e server, short enough for a test to wait it out in real
+ * time: the stand-in's clock moves Stripe on, but Folio counts the grace on its own clock.
+ */
+export const pastDueGraceSeconds = 60;
 
 // Computed once in the runner and inherited by its workers and the web server.
 process.env.FOLIO_TEST_CANARY ??= `CANARY${randomUUID().replace(/-/g, "")}`;
@@ -97,7 +102,7 @@ export default defineConfig({
         STRIPE_SECRET_KEY: "sk_test_folio_e2e",
         STRIPE_API_BASE: stripeStandinURL,
         STRIPE_WEBHOOK_SECRET: stripeWebhookSecret,
-        FOLIO_PAST_DUE_GRACE_DAYS: "7",
+        FOLIO_PAST_DUE_GRACE_DAYS: String(pastDueGraceSeconds / 86_400),
       },
     },
   ],

@@ -3,6 +3,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { sharedSample } from "../tests/support/samples";
 import { repoRoot, testDatabaseUrl, wipeTestDatabase } from "../tests/support/test-database";
 
 async function main() {
@@ -35,10 +36,9 @@ async function main() {
   }
   const run = (command: string, args: string[]) =>
     execFileSync(command, args, { cwd: repoRoot, env: environment, stdio: "inherit" });
-  // The real document from ../shared/samples, when this checkout has it beside it.
-  const seedSpeech = path.resolve(repoRoot, "..", "shared", "samples", "seed-speech.txt");
-  if (fs.existsSync(seedSpeech))
-    fs.copyFileSync(seedSpeech, path.join(fixtures, "seed-speech.txt"));
+  // The real document from ../shared/samples: a missing one stops the run (tests/support/samples.ts).
+  const seedSpeech = sharedSample("seed-speech.txt");
+  if (seedSpeech) fs.copyFileSync(seedSpeech, path.join(fixtures, "seed-speech.txt"));
   run("npm", ["run", "--silent", "import", "--", fixtures]);
   if (process.env.STRIPE_SECRET_KEY) run("npm", ["run", "--silent", "stripe:setup"]);
   if (process.env.FOLIO_E2E_SKIP_BUILD !== "1") run("npx", ["next", "build"]);

@@ -14,7 +14,7 @@ import type { DatabaseTarget } from "@/lib/config/env";
  * a migration that fails leaves the database as it was.
  */
 
-interface Migration {
+export interface Migration {
   name: string;
   sql: string;
   checksum: string;
@@ -38,7 +38,7 @@ export function readMigrations(provider: DatabaseTarget["provider"]): Migration[
     });
 }
 
-function pendingMigrations(all: Migration[], applied: Map<string, string>): Migration[] {
+function pendingMigrations(all: readonly Migration[], applied: Map<string, string>): Migration[] {
   for (const [name, checksum] of applied) {
     const known = all.find((migration) => migration.name === name);
     if (!known)
@@ -61,12 +61,11 @@ export function configureSqliteConnection(connection: Database.Database): void {
   connection.pragma("foreign_keys = ON");
 }
 
-function migrateSqlite(filePath: string): string[] {
+function migrateSqlite(filePath: string, migrations: readonly Migration[]): string[] {
   fs.mkdirSync(path.dirname(filePath), { recursive: true });
   const connection = new Database(filePath);
   try {
     configureSqliteConnection(connection);
-    const migrations = readMigrations("sqlite");
     // BEGIN IMMEDIATE takes the write lock up front: a second process waits (busy_timeout) and
     // then finds the migrations already applied.
     connection.exec("BEGIN IMMEDIATE");
@@ -104,11 +103,13 @@ function migrateSqlite(filePath: string): string[] {
 /** An arbitrary constant that names Folio's migration lock among PostgreSQL advisory locks. */
 const postgresMigrationLockKey = 7_310_442_019;
 
-async function migratePostgres(connectionString: string): Promise<string[]> {
+async function migratePostgres(
+  connectionString: string,
+  migrations: readonly Migration[],
+): Promise<string[]> {
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {
-    const migrations = readMigrations("postgres");
     await client.query("BEGIN");
     try {
       // Held until COMMIT/ROLLBACK; a concurrent starter waits here.
@@ -140,9 +141,16 @@ async function migratePostgres(connectionString: string): Promise<string[]> {
   }
 }
 
-/** Applies pending migrations and returns the names applied (empty when up to date). */
-export async function migrateDatabase(target: DatabaseTarget): Promise<string[]> {
+/**
+ * Applies pending migrations and returns the names applied (empty when up to date). `migrations`
+ * is every checked-in one; the upgrade test passes an older prefix to build the database an
+ * earlier Folio left behind.
+ */
+export async function migrateDatabase(
+  target: DatabaseTarget,
+  migrations: readonly Migration[] = readMigrations(target.provider),
+): Promise<string[]> {
   return target.provider === "sqlite"
-    ? migrateSqlite(target.filePath)
-    : migratePostgres(target.connectionString);
+    ? migrateSqlite(target.filePath, migrations)
+    : migratePostgres(target.connectionString, migrations);
 }

@@ -89,8 +89,3 @@ export function entitlementOfReader(
     ),
   ].reduce(longerEntitlement, none);
 }
-
-/** Grants only (kept for callers that have no subscriptions at hand). */
-export function entitlementFromGrants(grants: readonly GrantRecord[], now: Date): Entitlement {
-  return entitlementOfReader({ grants, subscriptions: [] }, now, { pastDueGraceDays: 0 });
-}

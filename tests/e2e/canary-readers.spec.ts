@@ -1,5 +1,6 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { runScript, signInByLink, uniqueEmail, uniqueIp } from "./helpers";
+import { invokeEveryWay, serverActions } from "./server-actions";
 
 /**
  * The canary suite for signed-in readers: without access the paid text is absent from every
@@ -46,7 +47,9 @@ async function everything(request: APIRequestContext): Promise<string> {
 
 test("signed in without access: no canary; with a grant: canary; after it expires: none", async ({
   page,
+  baseURL,
 }) => {
+  test.setTimeout(120_000);
   await page.context().setExtraHTTPHeaders({ "x-forwarded-for": uniqueIp() });
   const email = uniqueEmail("canary-reader");
   await signInByLink(page, email);
@@ -67,4 +70,12 @@ test("signed in without access: no canary; with a grant: canary; after it expire
   const expired = await everything(page.request);
   expect(expired).toContain(freeMark);
   expect(expired).not.toContain(canary);
+
+  // Every server action of the build, invoked by this signed-in reader; signing out goes last.
+  const signsOut = (name: string) => Number(name.includes("signOut"));
+  const actions = serverActions().sort((a, b) => signsOut(a.name) - signsOut(b.name));
+  for (const action of actions) {
+    for (const answer of await invokeEveryWay(page.request, action, baseURL!))
+      expect.soft(answer.text, answer.request).not.toContain(canary);
+  }
 });

@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
+import { sharedSample } from "../support/samples";
+import { invokeEveryWay, serverActions } from "./server-actions";
 
 /**
  * The invariant, proved over HTTP: as an anonymous viewer, request every page and route in every
@@ -152,11 +154,8 @@ test.describe("anonymous responses never carry paid text", () => {
   });
 
   test("the seed speech's paid part reaches no anonymous response", async ({ request }) => {
-    const seedSpeech = path.resolve(process.cwd(), "..", "shared", "samples", "seed-speech.txt");
-    test.skip(
-      !fs.existsSync(seedSpeech),
-      "../shared/samples/seed-speech.txt is not beside this checkout",
-    );
+    // Fails loudly when the sample is missing (tests/support/samples.ts); the server imported it.
+    test.skip(sharedSample("seed-speech.txt") === null, "FOLIO_SKIP_SHARED_SAMPLES=1");
     const paidOpening = "二要坚持出实招求实效";
     for (const variant of variants) {
       const response = await request.get(
@@ -177,14 +176,35 @@ test.describe("anonymous responses never carry paid text", () => {
     expect(page).toContain('data-testid="paywall"');
   });
 
-  test("server actions cannot be invoked to read paid text", async ({ request }) => {
-    // Folio defines no server actions; a forged action id must not return document text.
-    const response = await request.post("/d/canary-regions", {
-      headers: { "Next-Action": "0".repeat(40), "Content-Type": "text/plain;charset=UTF-8" },
+  test("no server action of the build answers with paid text, however it is invoked", async ({
+    request,
+    baseURL,
+  }) => {
+    const actions = serverActions();
+    // lib/auth/actions.ts and lib/billing/actions.ts: an empty list means the manifest moved.
+    expect(actions.map((action) => action.name)).toEqual(
+      expect.arrayContaining([
+        "lib/billing/actions.ts#subscribeAction",
+        "lib/auth/actions.ts#signUpAction",
+      ]),
+    );
+    for (const action of actions) {
+      const answers = await invokeEveryWay(request, action, baseURL!);
+      for (const answer of answers) expect.soft(answer.text, answer.request).not.toContain(canary);
+      // The real action ran (it redirects: 303, or an RSC answer naming the redirect), so this
+      // probes Folio's code and not only Next's "action not found".
+      expect(
+        answers.some((answer) => /x-action-redirect|"location"/i.test(answer.text)),
+        `${action.name} was never invoked`,
+      ).toBe(true);
+    }
+    // A forged id reaches no action at all.
+    const forged = await request.post("/d/canary-regions", {
+      headers: { "Next-Action": "0".repeat(42), "Content-Type": "text/plain;charset=UTF-8" },
       data: '["canary-regions"]',
       maxRedirects: 0,
     });
-    expect(await response.text()).not.toContain(canary);
+    expect(await forged.text()).not.toContain(canary);
   });
 
   test("metadata and structured data describe the paywall without paid text", async ({

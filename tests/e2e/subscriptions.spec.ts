@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
-import { stripeStandinURL } from "../../playwright.config";
-import { signInByLink, uniqueEmail, uniqueIp } from "./helpers";
+import { pastDueGraceSeconds, stripeStandinURL } from "../../playwright.config";
+import { messagesFor } from "../../lib/i18n";
+import { mail, signInByLink, uniqueEmail, uniqueIp } from "./helpers";
 
 /**
  * Subscribing end to end in Chromium, against the local Stripe stand-in (Folio's own Stripe code,
@@ -53,6 +54,7 @@ async function subscribe(page: Page, plan: "month" | "year", card = "4242 4242 4
 test("an anonymous reader signs up, subscribes monthly and reads the whole document", async ({
   page,
 }) => {
+  test.setTimeout(90_000); // the longest journey: 30 s ran out on a loaded machine
   await page.goto("/d/canary-regions");
   await expect(page.getByTestId("test-payments-banner")).toBeVisible();
   await expect(page.getByTestId("paywall")).toContainText("¥30.00 / 月，或 ¥300.00 / 年");
@@ -100,7 +102,60 @@ test("a declined card leaves the reader locked with a clear message", async ({ p
   expect(await paidText(page)).toBe(false);
 });
 
-test("a failed renewal gives past_due with access during the grace period, then none", async ({
+/** The reader's subscription as the stand-in (Stripe) sees it right now. */
+async function stripeStatus(email: string): Promise<string | undefined> {
+  const response = await fetch(`${stripeStandinURL}/_standin/state`);
+  const state = (await response.json()) as {
+    customers: { id: string; email: string | null }[];
+    subscriptions: { customer: string; status: string }[];
+  };
+  const customer = state.customers.find((candidate) => candidate.email === email);
+  return state.subscriptions.find((subscription) => subscription.customer === customer?.id)?.status;
+}
+
+test("a failed renewal keeps access for the grace period, and its end locks the document while Stripe still retries", async ({
+  page,
+}) => {
+  test.setTimeout(60_000 + 3 * pastDueGraceSeconds * 1000);
+  const email = uniqueEmail("grace");
+  await signInByLink(page, email, "/d/canary-regions");
+  await subscribe(page, "month");
+  await expect(page).toHaveURL(/checkout=subscribed/);
+  expect(await paidText(page)).toBe(true);
+
+  await standin("/_standin/customers/fail-payments", { email, fail: "true" });
+  const failedAfter = Date.now(); // Folio's grace counts from its first sight of past_due
+  await advanceClock(31);
+  await page.goto("/account");
+  await expect(page.getByTestId("account-subscription")).toContainText("付款失败");
+  expect(await paidText(page)).toBe(true); // within the grace period
+
+  // The reader is told once, at their address, in Folio's language.
+  const failedMail = await mail.latest(email, { after: new Date(failedAfter), timeoutMs: 15_000 });
+  expect(failedMail.subject).toBe(messagesFor("zh-CN").mail.paymentFailedSubject);
+  expect(failedMail.to).toEqual([email]);
+
+  // Only Folio's clock moves now: the grace period runs out, Stripe has not given up.
+  await expect
+    .poll(() => paidText(page), {
+      timeout: 2 * pastDueGraceSeconds * 1000,
+      intervals: [1000],
+    })
+    .toBe(false);
+  expect(Date.now() - failedAfter).toBeGreaterThanOrEqual(pastDueGraceSeconds * 1000);
+  expect(await stripeStatus(email)).toBe("past_due");
+  await page.goto("/account");
+  await expect(page.getByTestId("account-link")).toBeVisible(); // still signed in
+  await expect(page.getByTestId("account-subscription")).toContainText("付款失败");
+  await page.goto("/d/canary-regions");
+  await expect(page.getByTestId("paywall")).toBeVisible();
+  const failedMails = (await mail.all(email)).filter(
+    (message) => message.subject === failedMail.subject,
+  );
+  expect(failedMails).toHaveLength(1);
+});
+
+test("when Stripe's retries run out the subscription is unpaid and locks at once, before the grace ends", async ({
   page,
 }) => {
   const email = uniqueEmail("renewal");
@@ -110,14 +165,16 @@ test("a failed renewal gives past_due with access during the grace period, then 
   expect(await paidText(page)).toBe(true);
 
   await standin("/_standin/customers/fail-payments", { email, fail: "true" });
+  const failedAfter = Date.now();
   await advanceClock(31);
   await page.goto("/account");
   await expect(page.getByTestId("account-subscription")).toContainText("付款失败");
   expect(await paidText(page)).toBe(true); // within the grace period
 
-  // Stripe's retries run out: the subscription is unpaid and the paid part locks.
   await advanceClock(9);
+  expect(await stripeStatus(email)).toBe("unpaid");
   await expect.poll(() => paidText(page)).toBe(false);
+  expect(Date.now() - failedAfter).toBeLessThan(pastDueGraceSeconds * 1000);
   await page.goto("/account");
   await expect(page.getByTestId("account-subscription")).toContainText("未付款");
 });

@@ -1,4 +1,5 @@
-import { testDatabaseUrl, wipeTestDatabase } from "../support/test-database";
+import { testDatabaseUrl, wipeTestDatabase, repoRoot } from "../support/test-database";
+import { workingTreeChanges, workingTreeFingerprint } from "../support/working-tree";
 
 // One fresh database per run; every test file starts from an empty library (see tests/support/library.ts).
 export default async function setup() {
@@ -6,4 +7,18 @@ export default async function setup() {
   await wipeTestDatabase(url);
   process.env.DATABASE_URL = url;
   process.env.FOLIO_SEED_SAMPLES = "false";
+  // Outside production Folio would otherwise make its session secret under ./data (the checkout).
+  process.env.NEXTAUTH_SECRET ??= "vitest-secret-not-for-production-0123456789";
+
+  // No test may write into the checkout (only .tmp/): the run fails naming the files it wrote.
+  const before = workingTreeFingerprint(repoRoot);
+  return () => {
+    const written = workingTreeChanges(before, workingTreeFingerprint(repoRoot));
+    if (written.length === 0) return;
+    // Vitest only logs an error thrown here: the exit code is what fails the run.
+    process.exitCode = 1;
+    throw new Error(
+      `tests wrote into the working tree (write under .tmp/ instead): ${written.join(", ")}`,
+    );
+  };
 }

@@ -9,11 +9,13 @@ import { DocumentError } from "@/lib/documents";
 import { importDocument } from "@/lib/import/import-document";
 import { getDocumentPreview } from "@/lib/reading/documents";
 import { clearLibrary } from "../support/library";
+import { sharedSample } from "../support/samples";
 import { repoRoot } from "../support/test-database";
 
 const encode = (text: string) => new TextEncoder().encode(text);
 const options = { maxBytes: 10 * 1024 * 1024 };
-const seedSpeechPath = path.resolve(repoRoot, "..", "shared", "samples", "seed-speech.txt");
+// Fails loudly when the sample is missing (tests/support/samples.ts).
+const seedSpeechPath = sharedSample("seed-speech.txt");
 
 async function snapshot() {
   const database = await db();
@@ -149,11 +151,11 @@ describe("importDocument", () => {
 });
 
 describe("the seed speech in ../shared/samples", () => {
-  it.skipIf(!fs.existsSync(seedSpeechPath))(
+  it.skipIf(seedSpeechPath === null)(
     "imports with its title, three headings and the paid part locked",
     async () => {
       const report = await importDocument(
-        fs.readFileSync(seedSpeechPath),
+        fs.readFileSync(seedSpeechPath ?? ""),
         "seed-speech.txt",
         options,
       );
@@ -169,7 +171,7 @@ describe("the seed speech in ../shared/samples", () => {
       // The preview ends just before 二要坚持出实招求实效, which opens the paid part.
       expect(publicSegments.map((segment) => segment.kind)).toEqual(["free", "locked"]);
       // The last free paragraph is the source line just before the marker's line (read from the file).
-      const sourceLines = fs.readFileSync(seedSpeechPath, "utf8").split(/\r?\n/);
+      const sourceLines = fs.readFileSync(seedSpeechPath ?? "", "utf8").split(/\r?\n/);
       const markerLine = sourceLines.findIndex((line) => line.includes("##paidbegin##"));
       expect(publicSegments[0]?.text.split("\n").pop()).toBe(sourceLines[markerLine - 1]?.trim());
       expect(paidHtml.startsWith("<p>二要坚持出实招求实效")).toBe(true);

@@ -2,7 +2,6 @@ import Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ensurePlans } from "@/lib/billing/stripe";
 import {
-  checkoutUrlFor,
   handledEvents,
   handleStripeWebhook,
   recordSubscription,
@@ -13,6 +12,7 @@ import { getDocumentForViewer } from "@/lib/reading/documents";
 import { entitlementOf } from "@/lib/reading/viewer";
 import { startStripeStandin, type StripeStandin } from "../../tools/stripe-standin/server";
 import { clearLibrary } from "../support/library";
+import { webhookHarness } from "../support/stripe-webhooks";
 
 /**
  * Webhooks against a real database and the Stripe stand-in, through Folio's own Stripe adapter:
@@ -20,8 +20,6 @@ import { clearLibrary } from "../support/library";
  * subscription status, whether the paid text reaches the reader (the canary at the gate).
  */
 const webhookSecret = "whsec_integration_test";
-// Signs test payloads exactly as Stripe does (the SDK's own helper).
-const signer = new Stripe("sk_test_integration", { apiVersion: "2026-10-28.endive" });
 
 let standin: StripeStandin;
 let stripe: Stripe;
@@ -29,53 +27,14 @@ let stripe: Stripe;
 process.env.STRIPE_SECRET_KEY = "sk_test_integration";
 process.env.STRIPE_WEBHOOK_SECRET = webhookSecret;
 
-interface StandinEvent {
-  id: string;
-  type: string;
-  created: number;
-  data: { object: { id: string; customer?: string } };
-}
-
-async function events(): Promise<StandinEvent[]> {
-  const response = await fetch(`${standin.url}/v1/events?limit=100`, {
-    headers: { Authorization: "Bearer sk_test_integration" },
-  });
-  return ((await response.json()) as { data: StandinEvent[] }).data.reverse();
-}
-
-function signed(event: unknown, options: { secret?: string; timestamp?: number } = {}) {
-  const payload = JSON.stringify(event, null, 2);
-  const header = signer.webhooks.generateTestHeaderString({
-    payload,
-    secret: options.secret ?? webhookSecret,
-    timestamp: options.timestamp,
-  });
-  return { payload, header };
-}
-
-async function deliver(event: unknown) {
-  const { payload, header } = signed(event);
-  return handleStripeWebhook(payload, header);
-}
+const { events, signed, deliver, subscribeThroughCheckout } = webhookHarness({
+  standinUrl: () => standin.url,
+  secretKey: "sk_test_integration",
+  webhookSecret,
+});
 
 async function newReader(email: string) {
   return (await db()).user.create({ data: { email, emailVerified: new Date() } });
-}
-
-/** Subscribes a reader through Checkout on the stand-in's hosted page; returns the events it caused. */
-async function subscribeThroughCheckout(
-  reader: { id: string; email: string | null },
-  card = "4242424242424242",
-) {
-  const before = new Set((await events()).map((event) => event.id));
-  const url = await checkoutUrlFor(reader, "month", "/d/gate");
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ card, expiry: "12/34", cvc: "123", name: "Reader" }),
-    redirect: "manual",
-  });
-  return { response, events: (await events()).filter((event) => !before.has(event.id)) };
 }
 
 const counts = async () => {

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { countText, readingMinutes, type TextCounts } from "@/lib/documents";
 import { parseMd, parseTxt } from "./helpers";
@@ -41,6 +42,53 @@ describe("readingMinutes", () => {
   ])("%i Han + %i words → %i min", (hanCharacters, latinWords, minutes) => {
     const counts: TextCounts = { hanCharacters, latinWords, words: hanCharacters + latinWords };
     expect(readingMinutes(counts)).toBe(minutes);
+  });
+});
+
+describe("readingMinutes properties", () => {
+  const counts = fc.record({
+    hanCharacters: fc.nat({ max: 1_000_000 }),
+    latinWords: fc.nat({ max: 1_000_000 }),
+  });
+
+  it("is a whole number of at least one minute", () => {
+    fc.assert(
+      fc.property(counts, (text) => {
+        const minutes = readingMinutes(text);
+        expect(Number.isInteger(minutes)).toBe(true);
+        expect(minutes).toBeGreaterThanOrEqual(1);
+      }),
+    );
+  });
+
+  it("never shrinks when text is added, and two texts never take longer than apart", () => {
+    fc.assert(
+      fc.property(counts, counts, (first, second) => {
+        const together = {
+          hanCharacters: first.hanCharacters + second.hanCharacters,
+          latinWords: first.latinWords + second.latinWords,
+        };
+        expect(readingMinutes(together)).toBeGreaterThanOrEqual(readingMinutes(first));
+        expect(readingMinutes(together)).toBeLessThanOrEqual(
+          readingMinutes(first) + readingMinutes(second),
+        );
+      }),
+    );
+  });
+
+  it("reads 400 Han characters or 230 English words a minute, rounding up", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000 }), (minutes) => {
+        expect(readingMinutes({ hanCharacters: 400 * minutes, latinWords: 0 })).toBe(minutes);
+        expect(readingMinutes({ hanCharacters: 400 * minutes + 1, latinWords: 0 })).toBe(
+          minutes + 1,
+        );
+        expect(readingMinutes({ hanCharacters: 0, latinWords: 230 * minutes })).toBe(minutes);
+        expect(readingMinutes({ hanCharacters: 0, latinWords: 230 * minutes + 1 })).toBe(
+          minutes + 1,
+        );
+      }),
+    );
   });
 });
 

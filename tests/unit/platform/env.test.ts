@@ -1,6 +1,19 @@
+import fs from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
-import { parseEnvironment } from "@/lib/config/env";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localAuthSecretFile, parseEnvironment } from "@/lib/config/env";
+import { repoRoot } from "../../support/test-database";
+
+// Outside production, parseEnvironment makes a session secret under ./data of the current
+// directory: these tests run in a throwaway one, never in the checkout.
+const scratch = path.join(repoRoot, ".tmp", "env-test");
+const checkout = process.cwd();
+beforeAll(() => {
+  fs.rmSync(scratch, { recursive: true, force: true });
+  fs.mkdirSync(scratch, { recursive: true });
+  process.chdir(scratch);
+});
+afterAll(() => process.chdir(checkout));
 
 describe("parseEnvironment", () => {
   it("runs on embedded defaults with no variables at all", () => {
@@ -16,8 +29,11 @@ describe("parseEnvironment", () => {
       smtp: null,
       oauth: { github: null, google: null, oidc: null },
     });
-    // Outside production a local secret is made once and reused.
+    // Outside production a local secret is made once, kept in ./data, and reused.
     expect(parsed.authSecret?.length).toBeGreaterThanOrEqual(32);
+    expect(fs.readFileSync(path.join(scratch, localAuthSecretFile), "utf8")).toBe(
+      parsed.authSecret,
+    );
     expect(parseEnvironment({}).authSecret).toBe(parsed.authSecret);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Entitlement } from "@/lib/reading/access";
-import { entitlementFromGrants, type GrantRecord } from "@/lib/reading/entitlement";
+import { entitlementOfReader, type GrantRecord } from "@/lib/reading/entitlement";
 
 const now = new Date("2026-06-01T00:00:00Z");
 const grant = (until: string | null, revokedAt: string | null = null): GrantRecord => ({
@@ -8,7 +8,8 @@ const grant = (until: string | null, revokedAt: string | null = null): GrantReco
   revokedAt: revokedAt ? new Date(revokedAt) : null,
 });
 
-describe("entitlementFromGrants", () => {
+// A reader's grants through the function every request uses (subscriptions: unit/reading/subscription-entitlement.test.ts).
+describe("entitlementOfReader with grants only", () => {
   it.each<[string, GrantRecord[], Entitlement]>([
     ["no grants", [], { kind: "none" }],
     [
@@ -36,6 +37,8 @@ describe("entitlementFromGrants", () => {
       { kind: "full", until: new Date("2026-07-01T00:00:00Z"), source: "grant" },
     ],
   ])("%s", (_name, grants, expected) => {
-    expect(entitlementFromGrants(grants, now)).toEqual(expected);
+    expect(
+      entitlementOfReader({ grants, subscriptions: [] }, now, { pastDueGraceDays: 7 }),
+    ).toEqual(expected);
   });
 });

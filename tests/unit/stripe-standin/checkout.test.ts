@@ -91,19 +91,22 @@ describe("stripe stand-in: checkout sessions", () => {
     });
   });
 
-  it("shows the plan on the hosted page with card fields, Subscribe and Cancel", async () => {
+  it("shows the plan, price and address on the hosted page, and Cancel goes back", async () => {
     const session = await createSession();
     const response = await fetch(session.url ?? "");
     expect(response.status).toBe(200);
     const html = await response.text();
-    expect(html).toContain("Subscribe to Folio Reader");
-    expect(html).toContain("<strong>$9.00</strong> per month");
-    expect(html).toContain("Email: <strong>reader@example.com</strong>");
-    expect(html).toContain('name="card"');
-    expect(html).toContain('name="expiry"');
-    expect(html).toContain('name="cvc"');
-    expect(html).toContain('<button type="submit">Subscribe</button>');
-    expect(html).toContain('<a href="http://folio.test/pricing">Cancel</a>');
+    // What a reader reads, not the markup: the submitting and declining tests below use the form.
+    const text = html
+      .replace(/<[^>]*>/g, " ")
+      .replace(/\s+/g, " ")
+      .trim();
+    expect(text).toContain("Subscribe to Folio Reader");
+    expect(text).toContain("$9.00 per month");
+    expect(text).toContain("reader@example.com");
+    expect(/<a [^>]*href="([^"]*)"[^>]*>\s*Cancel\s*<\/a>/.exec(html)?.[1]).toBe(
+      "http://folio.test/pricing",
+    );
   });
 
   it("re-shows the page on a declined card and creates nothing", async () => {
@@ -227,7 +230,7 @@ describe("stripe stand-in: checkout sessions", () => {
     });
     expect(session.amount_total).toBe(0);
     const page = await (await fetch(session.url ?? "")).text();
-    expect(page).toContain("<strong>14 days free</strong>, then $9.00 per month");
+    expect(page.replace(/<[^>]*>/g, "")).toContain("14 days free, then $9.00 per month");
     const response = await submitCheckout(session.url ?? "", { card: "4242424242424242" });
     expect(response.status).toBe(303);
     const done = await harness.stripe.checkout.sessions.retrieve(session.id);

@@ -71,7 +71,7 @@ describe("stripe stand-in: billing portal", () => {
 
   it("lists the plan with Cancel plan, Switch to yearly and Return to Folio", async () => {
     const html = await portalHtml();
-    expect(html).toContain("<h2>Folio Reader</h2>");
+    expect(html.replace(/<[^>]*>/g, " ")).toContain("Folio Reader");
     expect(html).toContain("$9.00 per month");
     expect(html).toContain(">Cancel plan</button>");
     expect(html).toContain(">Switch to yearly</button>");
