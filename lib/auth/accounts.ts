@@ -89,7 +89,11 @@ export async function requestSignUp(input: {
   if (!canSendMail()) return "mail-unavailable";
   // Hashed for every address, existing or not: the worker decides whether it is ever used.
   const passwordHash = await hashPassword(input.password);
-  await queueAccountMail("sign-up", { email, ip: input.ip, locale: input.locale }, { passwordHash });
+  await queueAccountMail(
+    "sign-up",
+    { email, ip: input.ip, locale: input.locale },
+    { passwordHash },
+  );
   return "sent";
 }
 
@@ -120,9 +124,7 @@ export async function prepareAccountMail(
   payload: unknown,
 ): Promise<MailContent | null> {
   const locale = localeOf(payload);
-  const existing = await (
-    await db()
-  ).user.findUnique({ where: { email }, select: { id: true } });
+  const existing = await (await db()).user.findUnique({ where: { email }, select: { id: true } });
   if (kind === "reset") {
     if (!existing) return null;
     const token = await createEmailAction(email, "reset", null);

@@ -13,7 +13,7 @@ import { normalizeEmail } from "@/lib/auth/email-address";
 import { verifyPassword } from "@/lib/auth/password";
 import { consumeLimit, resetLimit } from "@/lib/auth/rate-limit";
 import { clientIp } from "@/lib/auth/request-ip";
-import { hashSignInToken, storeSignInCode, useSignInCode } from "@/lib/auth/sign-in-codes";
+import { hashSignInToken, storeSignInCode, checkSignInCode } from "@/lib/auth/sign-in-codes";
 import { env, requireAuthSecret } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
 import { safeReturnPath } from "@/lib/http/safe-return-path";
@@ -50,7 +50,7 @@ function folioAdapter(): Adapter {
     // Codes are stored by sendVerificationRequest (only when the mail goes out) and checked, with
     // every try counted, by lib/auth/sign-in-codes.ts.
     createVerificationToken: async (token) => token,
-    useVerificationToken: useSignInCode,
+    useVerificationToken: checkSignInCode,
   };
 }
 

@@ -62,7 +62,7 @@ export async function withCodeCheckScope<T>(
  * if its identifier equals that, so any other spelling can never sign in, but it still counts as a
  * try at that address's code. Returns the token (now deleted) or null.
  */
-export async function useSignInCode(params: {
+export async function checkSignInCode(params: {
   identifier: unknown;
   token: string;
 }): Promise<VerificationToken | null> {
@@ -93,7 +93,10 @@ export async function useSignInCode(params: {
   }
   // A wrong (or unusable) try: the code is gone once its tries are used up or it has expired.
   await database.verificationToken.deleteMany({
-    where: { identifier: email, OR: [{ attempts: { gte: maxTriesPerCode } }, { expires: { lte: now } }] },
+    where: {
+      identifier: email,
+      OR: [{ attempts: { gte: maxTriesPerCode } }, { expires: { lte: now } }],
+    },
   });
   return null;
 }

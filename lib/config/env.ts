@@ -64,7 +64,8 @@ const environmentSchema = z.object({
     .string()
     .default("")
     .superRefine((list, context) => {
-      for (const message of trustedProxyProblems(list)) context.addIssue({ code: "custom", message });
+      for (const message of trustedProxyProblems(list))
+        context.addIssue({ code: "custom", message });
     }),
 });
 

@@ -42,7 +42,8 @@ export function parseTrustedProxies(list: string): TrustedProxies {
   const blocks = new BlockList();
   for (const entry of splitList(list)) {
     const parsed = parseEntry(entry);
-    if (!parsed) throw new Error(`FOLIO_TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR range`);
+    if (!parsed)
+      throw new Error(`FOLIO_TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR range`);
     const family = parsed.family === 4 ? "ipv4" : "ipv6";
     if (parsed.prefix === null) blocks.addAddress(parsed.address, family);
     else blocks.addSubnet(parsed.address, parsed.prefix, family);
@@ -89,7 +90,9 @@ function splitList(list: string): string[] {
     .filter((entry) => entry !== "");
 }
 
-function parseEntry(entry: string): { address: string; family: 4 | 6; prefix: number | null } | null {
+function parseEntry(
+  entry: string,
+): { address: string; family: 4 | 6; prefix: number | null } | null {
   const [rawAddress, rawPrefix, ...rest] = entry.split("/");
   if (rest.length > 0 || rawAddress === undefined) return null;
   const address = canonicalAddress(rawAddress);
@@ -120,10 +123,17 @@ export function hasClientAddressFrontDoor(): boolean {
 
 /** What server.ts does to each request: compute the address and overwrite the header with it. */
 export function stampClientAddress(
-  request: { headers: Record<string, string | string[] | undefined>; socket: { remoteAddress?: string } },
+  request: {
+    headers: Record<string, string | string[] | undefined>;
+    socket: { remoteAddress?: string };
+  },
   trusted: TrustedProxies,
 ): void {
-  const address = clientAddress(request.socket.remoteAddress, request.headers["x-forwarded-for"], trusted);
+  const address = clientAddress(
+    request.socket.remoteAddress,
+    request.headers["x-forwarded-for"],
+    trusted,
+  );
   if (address) request.headers[clientAddressHeader] = address;
   else delete request.headers[clientAddressHeader];
 }

@@ -38,13 +38,17 @@ async function contentOf(job: MailJob): Promise<MailContent | null> {
     if (!isMailContent(payload)) throw new Error("queued mail has no subject, text and html");
     return payload;
   }
-  if (job.kind !== "sign-up" && job.kind !== "reset") throw new Error(`unknown mail job "${job.kind}"`);
+  if (job.kind !== "sign-up" && job.kind !== "reset")
+    throw new Error(`unknown mail job "${job.kind}"`);
   const content = await prepareAccountMail(job.kind, job.recipient, payload);
   if (content) {
     // From now on the job is this mail: a retry resends it instead of preparing it again.
     await (
       await db()
-    ).mailJob.update({ where: { id: job.id }, data: { kind: "message", payload: JSON.stringify(content) } });
+    ).mailJob.update({
+      where: { id: job.id },
+      data: { kind: "message", payload: JSON.stringify(content) },
+    });
   }
   return content;
 }
@@ -72,7 +76,9 @@ async function runJob(job: MailJob, settings: MailSettings): Promise<void> {
         : { attempts, lastError, failedAt: new Date() },
     });
     const outcome = next ? `retrying at ${next.toISOString()}` : "giving up (kept in MailJob)";
-    console.error(`[folio] mail ${job.id} (${job.kind}) failed, attempt ${attempts}: ${lastError}; ${outcome}`);
+    console.error(
+      `[folio] mail ${job.id} (${job.kind}) failed, attempt ${attempts}: ${lastError}; ${outcome}`,
+    );
   }
 }
 

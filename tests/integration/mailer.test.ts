@@ -88,7 +88,10 @@ describe("sendMail", () => {
 describe("the mail worker", () => {
   it("keeps a mail SMTP refused, retries it later with backoff, and then delivers it once", async () => {
     const database = await db();
-    const down = { demoMode: false, smtp: { url: `smtp://127.0.0.1:${await closedPort()}`, from: "f@x.test" } };
+    const down = {
+      demoMode: false,
+      smtp: { url: `smtp://127.0.0.1:${await closedPort()}`, from: "f@x.test" },
+    };
     await sendMail("retry@example.com", content, down);
     const before = Date.now();
     await deliverDueMail(down);
@@ -117,13 +120,20 @@ describe("the mail worker", () => {
     await sendMail("restart@example.com", content, settings);
     await disconnectDb(); // the process that queued it is gone
     await deliverDueMail(settings);
-    expect(await (await db()).outboxMail.count({ where: { recipient: "restart@example.com" } })).toBe(1);
+    expect(
+      await (await db()).outboxMail.count({ where: { recipient: "restart@example.com" } }),
+    ).toBe(1);
   });
 
   it("sends each mail once when two workers run at the same moment", async () => {
     const settings = { demoMode: true, smtp: null };
-    for (let index = 0; index < 5; index += 1) await sendMail(`both${index}@example.com`, content, settings);
-    await Promise.all([deliverDueMail(settings), deliverDueMail(settings), deliverDueMail(settings)]);
+    for (let index = 0; index < 5; index += 1)
+      await sendMail(`both${index}@example.com`, content, settings);
+    await Promise.all([
+      deliverDueMail(settings),
+      deliverDueMail(settings),
+      deliverDueMail(settings),
+    ]);
     expect(await (await db()).outboxMail.count()).toBe(5);
   });
 });

@@ -21,14 +21,30 @@ import {
 const ipv4 = fc
   .tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255))
   .map((parts) => parts.join("."));
-const junk = fc.constantFrom("", " ", "unknown", "not-an-ip", "1.2.3", "[::1]:80", "1.2.3.4:80", "_hidden");
-const forwardedEntry = fc.oneof(ipv4, junk, fc.constantFrom("::1", "2001:db8::5", "::ffff:10.0.0.1"));
+const junk = fc.constantFrom(
+  "",
+  " ",
+  "unknown",
+  "not-an-ip",
+  "1.2.3",
+  "[::1]:80",
+  "1.2.3.4:80",
+  "_hidden",
+);
+const forwardedEntry = fc.oneof(
+  ipv4,
+  junk,
+  fc.constantFrom("::1", "2001:db8::5", "::ffff:10.0.0.1"),
+);
 const forwardedHeader = fc.oneof(
   fc.array(forwardedEntry, { maxLength: 6 }).map((entries) => entries.join(",")),
-  fc.array(fc.array(forwardedEntry, { maxLength: 3 }).map((entries) => entries.join(", ")), {
-    minLength: 1,
-    maxLength: 3,
-  }),
+  fc.array(
+    fc.array(forwardedEntry, { maxLength: 3 }).map((entries) => entries.join(", ")),
+    {
+      minLength: 1,
+      maxLength: 3,
+    },
+  ),
   fc.constant(undefined),
 );
 
@@ -94,7 +110,9 @@ describe("FOLIO_TRUSTED_PROXIES", () => {
     "refuses %j with a readable error",
     (list) => {
       expect(trustedProxyProblems(list)).toHaveLength(1);
-      expect(() => parseEnvironment({ FOLIO_TRUSTED_PROXIES: list })).toThrow(/FOLIO_TRUSTED_PROXIES/);
+      expect(() => parseEnvironment({ FOLIO_TRUSTED_PROXIES: list })).toThrow(
+        /FOLIO_TRUSTED_PROXIES/,
+      );
     },
   );
 

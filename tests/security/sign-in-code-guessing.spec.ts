@@ -1,7 +1,12 @@
 import Database from "better-sqlite3";
 import fc from "fast-check";
 import pg from "pg";
-import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
+import {
+  expect,
+  request as playwrightRequest,
+  test,
+  type APIRequestContext,
+} from "@playwright/test";
 import { baseURL } from "../../playwright.config";
 import { extractCode, mail, uniqueEmail, uniqueIp } from "../e2e/helpers";
 import { isPostgresUrl, testDatabaseUrl } from "../support/test-database";
@@ -43,7 +48,9 @@ const guessForm = fc.record<GuessForm>({
 });
 
 /** Forms in which the right code signs in (next-auth compares the address exactly). */
-const acceptingForm = guessForm.filter((form) => form.email !== "upper-case" && form.email !== "padded");
+const acceptingForm = guessForm.filter(
+  (form) => form.email !== "upper-case" && form.email !== "padded",
+);
 
 function callbackUrl(form: GuessForm, email: string, token: string): string {
   const query = new URLSearchParams();
@@ -51,7 +58,11 @@ function callbackUrl(form: GuessForm, email: string, token: string): string {
   if (form.email === "twice") query.append("email", email);
   query.append(
     "email",
-    form.email === "upper-case" ? email.toUpperCase() : form.email === "padded" ? ` ${email} ` : email,
+    form.email === "upper-case"
+      ? email.toUpperCase()
+      : form.email === "padded"
+        ? ` ${email} `
+        : email,
   );
   query.append("token", token);
   query.append("callbackUrl", "/");
@@ -74,7 +85,11 @@ async function attempt(
 }
 
 /** Asks for a sign-in mail through next-auth's own endpoint; returns the code it mailed (or null if held back). */
-async function requestCode(client: APIRequestContext, email: string, mailed = true): Promise<string | null> {
+async function requestCode(
+  client: APIRequestContext,
+  email: string,
+  mailed = true,
+): Promise<string | null> {
   const requested = new Date();
   const forwardedFor = uniqueIp();
   const { csrfToken } = (await (
@@ -86,14 +101,19 @@ async function requestCode(client: APIRequestContext, email: string, mailed = tr
   });
   expect(response.status()).toBe(200);
   if (!mailed) return null;
-  return extractCode(await mail.latest(email.trim().toLowerCase(), { after: requested, timeoutMs: 15_000 }));
+  return extractCode(
+    await mail.latest(email.trim().toLowerCase(), { after: requested, timeoutMs: 15_000 }),
+  );
 }
 
 const wrongCode = (code: string) => (code === "000000" ? "000001" : "000000");
 
 const databaseUrl = testDatabaseUrl("e2e");
 
-async function query(statement: string, parameters: unknown[] = []): Promise<Array<Record<string, unknown>>> {
+async function query(
+  statement: string,
+  parameters: unknown[] = [],
+): Promise<Array<Record<string, unknown>>> {
   if (isPostgresUrl(databaseUrl)) {
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
@@ -117,7 +137,10 @@ async function query(statement: string, parameters: unknown[] = []): Promise<Arr
 }
 
 async function liveCodes(email: string): Promise<number> {
-  const [row] = await query(`SELECT COUNT(*) AS "count" FROM "VerificationToken" WHERE "identifier" = $1`, [email]);
+  const [row] = await query(
+    `SELECT COUNT(*) AS "count" FROM "VerificationToken" WHERE "identifier" = $1`,
+    [email],
+  );
   return Number(row?.count ?? 0);
 }
 
@@ -164,7 +187,12 @@ test("planting many codes leaves one live code, the newest mailed one", async ()
     if (code) codes.push(code);
   }
   expect(await liveCodes(email)).toBe(1);
-  const plain: GuessForm = { method: "GET", path: "callback/email", email: "plain", forwardedFor: uniqueIp() };
+  const plain: GuessForm = {
+    method: "GET",
+    path: "callback/email",
+    email: "plain",
+    forwardedFor: uniqueIp(),
+  };
   const newest = codes.at(-1)!;
   const older = codes.find((code) => code !== newest);
   if (older) expect(await attempt(client, plain, email, older)).toBe(false);
@@ -177,13 +205,23 @@ test("five wrong tries burn the code: it no longer works even once the guess cou
   const email = uniqueEmail("burn");
   const code = (await requestCode(client, email))!;
   for (let guess = 0; guess < maxGuessesPerCode; guess += 1) {
-    const form: GuessForm = { method: "POST", path: "callback/email", email: "plain", forwardedFor: uniqueIp() };
+    const form: GuessForm = {
+      method: "POST",
+      path: "callback/email",
+      email: "plain",
+      forwardedFor: uniqueIp(),
+    };
     expect(await attempt(client, form, email, wrongCode(code))).toBe(false);
   }
   // As if the limit's window had ended, or its store (Redis) had lost the counters.
   await query(`DELETE FROM "RateLimit"`);
   expect(await liveCodes(email)).toBe(0);
-  const plain: GuessForm = { method: "GET", path: "callback/email", email: "plain", forwardedFor: uniqueIp() };
+  const plain: GuessForm = {
+    method: "GET",
+    path: "callback/email",
+    email: "plain",
+    forwardedFor: uniqueIp(),
+  };
   expect(await attempt(client, plain, email, code)).toBe(false);
   await client.dispose();
 });

@@ -7,7 +7,7 @@ import {
   hashSignInToken,
   maxTriesPerCode,
   storeSignInCode,
-  useSignInCode,
+  checkSignInCode,
   withCodeCheckScope,
 } from "@/lib/auth/sign-in-codes";
 import { db, disconnectDb } from "@/lib/db/client";
@@ -59,8 +59,8 @@ describe("stored sign-in codes", () => {
     expect(await liveCodes(email)).toBe(1);
     for (const code of ["666666", "777777"]) await storeSignInCode(email, hashed(code), later());
     expect(await liveCodes(email)).toBe(1);
-    expect(await useSignInCode({ identifier: email, token: hashed("666666") })).toBeNull();
-    expect(await useSignInCode({ identifier: email, token: hashed("777777") })).toMatchObject({
+    expect(await checkSignInCode({ identifier: email, token: hashed("666666") })).toBeNull();
+    expect(await checkSignInCode({ identifier: email, token: hashed("777777") })).toMatchObject({
       identifier: email,
       token: hashed("777777"),
     });
@@ -71,10 +71,10 @@ describe("stored sign-in codes", () => {
     const email = address();
     await storeSignInCode(email, hashed("424242"), later());
     for (let index = 0; index < maxTriesPerCode - 1; index += 1) {
-      expect(await useSignInCode({ identifier: email, token: hashed("000000") })).toBeNull();
+      expect(await checkSignInCode({ identifier: email, token: hashed("000000") })).toBeNull();
     }
-    expect(await useSignInCode({ identifier: email, token: hashed("424242") })).not.toBeNull();
-    expect(await useSignInCode({ identifier: email, token: hashed("424242") })).toBeNull();
+    expect(await checkSignInCode({ identifier: email, token: hashed("424242") })).not.toBeNull();
+    expect(await checkSignInCode({ identifier: email, token: hashed("424242") })).toBeNull();
   });
 
   it("five wrong tries burn the code, even with the guess counters wiped", async () => {
@@ -83,11 +83,11 @@ describe("stored sign-in codes", () => {
         const email = address();
         await storeSignInCode(email, hashed(code), later());
         for (let index = 0; index < maxTriesPerCode; index += 1) {
-          await useSignInCode({ identifier: email, token: hashed(wrong(code)) });
+          await checkSignInCode({ identifier: email, token: hashed(wrong(code)) });
         }
         expect(await liveCodes(email)).toBe(0);
         await (await db()).rateLimit.deleteMany(); // the limit's window ended, or its store forgot
-        expect(await useSignInCode({ identifier: email, token: hashed(code) })).toBeNull();
+        expect(await checkSignInCode({ identifier: email, token: hashed(code) })).toBeNull();
       }),
       { numRuns: 5 },
     );
@@ -103,39 +103,44 @@ describe("stored sign-in codes", () => {
     for (let burst = 0; burst < 6; burst += 1) {
       await Promise.all(
         Array.from({ length: 5 }, (_, index) =>
-          useSignInCode({ identifier: email, token: hashed(String(burst * 5 + index).padStart(6, "0")) }),
+          checkSignInCode({
+            identifier: email,
+            token: hashed(String(burst * 5 + index).padStart(6, "0")),
+          }),
         ),
       );
       await (await db()).rateLimit.deleteMany();
     }
-    expect(await useSignInCode({ identifier: email, token: hashed(code) })).toBeNull();
+    expect(await checkSignInCode({ identifier: email, token: hashed(code) })).toBeNull();
   });
 
-  it.each([["upper case", (email: string) => email.toUpperCase()], ["padded", (email: string) => ` ${email} `]])(
-    "a try naming the address in %s counts against that address's code",
-    async (_label, spell) => {
-      const email = address();
-      await storeSignInCode(email, hashed("135790"), later());
-      for (let index = 0; index < maxTriesPerCode; index += 1) {
-        expect(await useSignInCode({ identifier: spell(email), token: hashed("135790") })).toBeNull();
-      }
-      expect(await liveCodes(email)).toBe(0);
-    },
-  );
+  it.each([
+    ["upper case", (email: string) => email.toUpperCase()],
+    ["padded", (email: string) => ` ${email} `],
+  ])("a try naming the address in %s counts against that address's code", async (_label, spell) => {
+    const email = address();
+    await storeSignInCode(email, hashed("135790"), later());
+    for (let index = 0; index < maxTriesPerCode; index += 1) {
+      expect(
+        await checkSignInCode({ identifier: spell(email), token: hashed("135790") }),
+      ).toBeNull();
+    }
+    expect(await liveCodes(email)).toBe(0);
+  });
 
   it("a try without an address, or with a non-string one, compares nothing", async () => {
     const email = address();
     await storeSignInCode(email, hashed("246801"), later());
     for (const identifier of [undefined, null, ["x"], 42, ""]) {
-      expect(await useSignInCode({ identifier, token: hashed("246801") })).toBeNull();
+      expect(await checkSignInCode({ identifier, token: hashed("246801") })).toBeNull();
     }
-    expect(await useSignInCode({ identifier: email, token: hashed("246801") })).not.toBeNull();
+    expect(await checkSignInCode({ identifier: email, token: hashed("246801") })).not.toBeNull();
   });
 
   it("an expired code never works", async () => {
     const email = address();
     await storeSignInCode(email, hashed("112233"), new Date(Date.now() - 1000));
-    expect(await useSignInCode({ identifier: email, token: hashed("112233") })).toBeNull();
+    expect(await checkSignInCode({ identifier: email, token: hashed("112233") })).toBeNull();
     expect(await liveCodes(email)).toBe(0);
   });
 
@@ -144,13 +149,13 @@ describe("stored sign-in codes", () => {
     await storeSignInCode(email, hashed("999999"), later());
     for (let index = 0; index < maxTriesPerCode; index += 1) {
       await withCodeCheckScope("192.0.2.1", () =>
-        useSignInCode({ identifier: email, token: hashed("000000") }),
+        checkSignInCode({ identifier: email, token: hashed("000000") }),
       );
     }
     // A fresh code, from another claimed client: the address's limit still holds.
     await storeSignInCode(email, hashed("999999"), later());
     const { result, refused } = await withCodeCheckScope("192.0.2.2", () =>
-      useSignInCode({ identifier: email, token: hashed("999999") }),
+      checkSignInCode({ identifier: email, token: hashed("999999") }),
     );
     expect(result).toBeNull();
     expect(refused).toBe(true);

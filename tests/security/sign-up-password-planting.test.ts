@@ -30,7 +30,10 @@ const address = (label: string) => `${label}-${randomUUID().slice(0, 8)}@example
 
 async function inbox(email: string) {
   await deliverDueMail();
-  return (await db()).outboxMail.findMany({ where: { recipient: email }, orderBy: { createdAt: "asc" } });
+  return (await db()).outboxMail.findMany({
+    where: { recipient: email },
+    orderBy: { createdAt: "asc" },
+  });
 }
 
 function linkTokens(text: string, pattern: RegExp): string[] {
@@ -69,7 +72,9 @@ async function magicLinkReader(email: string) {
 
 async function oidcReader(email: string) {
   const user = await magicLinkReader(email);
-  await (await db()).account.create({
+  await (
+    await db()
+  ).account.create({
     data: { userId: user.id, type: "oauth", provider: "oidc", providerAccountId: randomUUID() },
   });
   return user;
@@ -202,9 +207,7 @@ describe("reset and sign-up", () => {
     const database = await db();
     await magicLinkReader(email);
     await ownerResets(email, ownerPassword);
-    expect(
-      await database.emailActionToken.count({ where: { email, purpose: "sign-up" } }),
-    ).toBe(0);
+    expect(await database.emailActionToken.count({ where: { email, purpose: "sign-up" } })).toBe(0);
   });
 
   it("a genuine sign-up on a new address still works end to end", async () => {

@@ -1,6 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { maxDeliveryAttempts, nextAttemptAfterFailure, retryDelayMs } from "@/lib/mail/retry-policy";
+import {
+  maxDeliveryAttempts,
+  nextAttemptAfterFailure,
+  retryDelayMs,
+} from "@/lib/mail/retry-policy";
 
 describe("mail retry policy", () => {
   it.each([

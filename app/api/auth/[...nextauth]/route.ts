@@ -16,7 +16,8 @@ async function handle(request: NextRequest, context: Context) {
     clientIp(request.headers),
     (): Promise<Response> => NextAuth(request, context, authOptions()),
   );
-  if (refused) return Response.redirect(new URL("/signin?error=TooManyAttempts", env().siteUrl), 303);
+  if (refused)
+    return Response.redirect(new URL("/signin?error=TooManyAttempts", env().siteUrl), 303);
   return result;
 }
 
