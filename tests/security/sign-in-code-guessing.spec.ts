@@ -225,3 +225,32 @@ test("five wrong tries burn the code: it no longer works even once the guess cou
   expect(await attempt(client, plain, email, code)).toBe(false);
   await client.dispose();
 });
+
+test("the per-client guess limit counts the address the proxy saw, not one the client names", async () => {
+  const client = await newClient();
+  // The e2e server trusts 127.0.0.1 as its proxy, so X-Forwarded-For's last entry is the client;
+  // the client's own x-folio-client-address (Folio's internal header) must change nothing.
+  const forwardedFor = uniqueIp();
+  const guess = (index: number, claimed: string) =>
+    client.get(
+      `/api/auth/callback/email?email=${encodeURIComponent(uniqueEmail(`spray${index}`))}&token=000000`,
+      {
+        headers: { "x-forwarded-for": forwardedFor, "x-folio-client-address": claimed },
+        maxRedirects: 0,
+      },
+    );
+  const ipLimit = 50;
+  for (let index = 0; index < ipLimit; index += 1) {
+    const response = await guess(index, uniqueIp());
+    expect(response.headers().location ?? "").not.toContain("TooManyAttempts");
+  }
+  const refused = await guess(ipLimit, uniqueIp());
+  expect(refused.headers().location).toContain("error=TooManyAttempts");
+  // Another client (as the proxy reports it) is not affected.
+  const other = await client.get(
+    `/api/auth/callback/email?email=${encodeURIComponent(uniqueEmail("other"))}&token=000000`,
+    { headers: { "x-forwarded-for": uniqueIp() }, maxRedirects: 0 },
+  );
+  expect(other.headers().location ?? "").not.toContain("TooManyAttempts");
+  await client.dispose();
+});
