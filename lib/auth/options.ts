@@ -13,7 +13,7 @@ import { normalizeEmail } from "@/lib/auth/email-address";
 import { verifyPassword } from "@/lib/auth/password";
 import { consumeLimit, resetLimit } from "@/lib/auth/rate-limit";
 import { clientIp } from "@/lib/auth/request-ip";
-import { hashSignInToken, storeSignInCode, checkSignInCode } from "@/lib/auth/sign-in-codes";
+import { checkSignInCode, hashSignInToken, storeSignInCode } from "@/lib/auth/sign-in-codes";
 import { env, requireAuthSecret } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
 import { safeReturnPath } from "@/lib/http/safe-return-path";
