@@ -17,4 +17,7 @@ export async function register() {
     // Logged, not fatal: pages retry the database on first use.
     console.error("[folio] start-up database preparation failed:", error);
   }
+  // Delivers queued mail, including any left from before a restart (lib/mail/worker.ts).
+  const { startMailWorker } = await import("@/lib/mail/worker");
+  startMailWorker();
 }

@@ -103,6 +103,9 @@ export default defineConfig({
         STRIPE_API_BASE: stripeStandinURL,
         STRIPE_WEBHOOK_SECRET: stripeWebhookSecret,
         FOLIO_PAST_DUE_GRACE_DAYS: String(pastDueGraceSeconds / 86_400),
+        // The tests reach the server from 127.0.0.1 and claim a client address per test
+        // (X-Forwarded-For, tests/e2e/helpers.ts uniqueIp), like a reverse proxy on loopback.
+        FOLIO_TRUSTED_PROXIES: "127.0.0.1",
       },
     },
   ],

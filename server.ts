@@ -6,6 +6,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import next from "next";
 import { sessionTokenFromCookieHeader } from "@/lib/auth/session-token";
+import { env } from "@/lib/config/env";
+import {
+  declareClientAddressFrontDoor,
+  parseTrustedProxies,
+  stampClientAddress,
+} from "@/lib/http/client-address";
 import {
   PageCache,
   cacheablePageRequest,
@@ -34,6 +40,9 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
   const credential = createPageFillCredential();
+  // The client address the abuse limits count: the socket's, or what trusted proxies forwarded.
+  const trustedProxies = parseTrustedProxies(env().trustedProxies);
+  declareClientAddressFrontDoor();
 
   const cache = new PageCache(async (key) => {
     const { variant, locale, path } = parsePageCacheKey(key);
@@ -65,6 +74,7 @@ async function main() {
   }
 
   async function serve(request: IncomingMessage, response: ServerResponse) {
+    stampClientAddress(request, trustedProxies);
     // The cache's own fills (and anyone else sending the header) go straight to Next.js, where
     // only this process's credential means anything.
     const cacheable =

@@ -2,11 +2,12 @@ import "server-only";
 import crypto from "node:crypto";
 import { normalizeEmail } from "@/lib/auth/email-address";
 import { checkPassword, hashPassword, type PasswordProblem } from "@/lib/auth/password";
-import { consumeLimit } from "@/lib/auth/rate-limit";
+import { consumeLimit, isUniqueViolation } from "@/lib/auth/rate-limit";
 import { env } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
-import type { Locale } from "@/lib/i18n";
-import { canSendMail, sendMail } from "@/lib/mail/mailer";
+import { defaultLocale, isLocale, type Locale } from "@/lib/i18n";
+import { canSendMail } from "@/lib/mail/mailer";
+import { enqueueMailJob } from "@/lib/mail/queue";
 import {
   confirmSignUpMail,
   existingAccountMail,
@@ -15,8 +16,18 @@ import {
 } from "@/lib/mail/templates";
 
 /**
- * Password accounts: sign-up, confirmation, reset, and ending every session. Every request that
- * mails answers the same whether or not the address has an account, so nobody can probe for them.
+ * Password accounts: sign-up, confirmation, reset, and ending every session.
+ *
+ * Nobody can learn from these requests whether an address has an account: a request checks its
+ * input, hashes the password (sign-up), counts the mail limit and queues one mail job, the same
+ * work for every address, and answers the same. Looking at the account and choosing the mail
+ * happens afterwards in the mail worker (prepareAccountMail), off the request path, so neither
+ * the answer nor its timing depends on it.
+ *
+ * A sign-up never changes an existing account: an address that has one (by link, OpenID Connect
+ * or password) gets a "you already have an account" mail instead, and can set a password by reset.
+ * A confirmation link creates the account only if there still is none, and every pending sign-up
+ * and reset link of an address dies when a password is set.
  */
 export const emailActionMinutes = 60;
 
@@ -24,22 +35,21 @@ export type MailRequestOutcome = "sent" | "invalid-email" | "mail-unavailable" |
 
 const hashToken = (token: string) => crypto.createHash("sha256").update(token).digest("hex");
 
-interface Requester {
-  email: string;
-  ip: string | null;
-  locale: Locale;
-}
+const siteLink = (path: string) => `${env().siteUrl}${path}`;
 
-async function mailIfAllowed(
-  requester: Requester,
-  content: (url: (path: string) => string) => MailContent,
+/** Counts the mail limit and queues the job; held back over the limit, answered the same. */
+async function queueAccountMail(
+  kind: "sign-up" | "reset",
+  requester: { email: string; ip: string | null; locale: Locale },
+  payload: Record<string, unknown> = {},
 ) {
   const decision = await consumeLimit("mail-send", { email: requester.email, ip: requester.ip });
-  if (!decision.allowed) return; // held back, answered exactly like a sent mail
-  await sendMail(
-    requester.email,
-    content((path) => `${env().siteUrl}${path}`),
-  );
+  if (!decision.allowed) return;
+  await enqueueMailJob({
+    kind,
+    recipient: requester.email,
+    payload: { ...payload, locale: requester.locale },
+  });
 }
 
 async function createEmailAction(
@@ -77,21 +87,55 @@ export async function requestSignUp(input: {
   const problem = checkPassword(input.password);
   if (problem) return problem;
   if (!canSendMail()) return "mail-unavailable";
-  const requester = { email, ip: input.ip, locale: input.locale };
-  const existing = await (
-    await db()
-  ).user.findUnique({ where: { email }, select: { passwordHash: true } });
-  if (existing?.passwordHash) {
-    await mailIfAllowed(requester, (url) =>
-      existingAccountMail(input.locale, url(`/signin?email=${encodeURIComponent(email)}`)),
-    );
-    return "sent";
-  }
-  const token = await createEmailAction(email, "sign-up", await hashPassword(input.password));
-  await mailIfAllowed(requester, (url) =>
-    confirmSignUpMail(input.locale, url(`/signup/confirm?token=${token}`), emailActionMinutes),
+  // Hashed for every address, existing or not: the worker decides whether it is ever used.
+  const passwordHash = await hashPassword(input.password);
+  await queueAccountMail(
+    "sign-up",
+    { email, ip: input.ip, locale: input.locale },
+    { passwordHash },
   );
   return "sent";
+}
+
+export async function requestPasswordReset(input: {
+  email: unknown;
+  ip: string | null;
+  locale: Locale;
+}): Promise<MailRequestOutcome> {
+  const email = normalizeEmail(input.email);
+  if (!email) return "invalid-email";
+  if (!canSendMail()) return "mail-unavailable";
+  await queueAccountMail("reset", { email, ip: input.ip, locale: input.locale });
+  return "sent";
+}
+
+function localeOf(payload: unknown): Locale {
+  const locale = (payload as { locale?: unknown } | null)?.locale;
+  return typeof locale === "string" && isLocale(locale) ? locale : defaultLocale;
+}
+
+/**
+ * The mail worker's half of a sign-up or reset request (lib/mail/worker.ts): looks at the account
+ * and returns the mail to send, or null for none (a reset for an address without an account).
+ */
+export async function prepareAccountMail(
+  kind: "sign-up" | "reset",
+  email: string,
+  payload: unknown,
+): Promise<MailContent | null> {
+  const locale = localeOf(payload);
+  const existing = await (await db()).user.findUnique({ where: { email }, select: { id: true } });
+  if (kind === "reset") {
+    if (!existing) return null;
+    const token = await createEmailAction(email, "reset", null);
+    return passwordResetMail(locale, siteLink(`/reset-password/${token}`), emailActionMinutes);
+  }
+  // Any account at all, with a password or without: a sign-up never sets one on it.
+  if (existing) return existingAccountMail(locale, siteLink("/reset-password"));
+  const passwordHash = (payload as { passwordHash?: unknown } | null)?.passwordHash;
+  if (typeof passwordHash !== "string") throw new Error("sign-up job without a password hash");
+  const token = await createEmailAction(email, "sign-up", passwordHash);
+  return confirmSignUpMail(locale, siteLink(`/signup/confirm?token=${token}`), emailActionMinutes);
 }
 
 /** Takes a mailed token once: returns its record if it exists, has this purpose and has not expired. */
@@ -108,40 +152,31 @@ async function takeToken(token: string, purpose: "sign-up" | "reset") {
   return count === 1 ? record : null;
 }
 
-/** Confirms a sign-up: the address is verified and the password set. Returns the email, or null. */
+/** A password was just set: every other pending sign-up and reset link of the address dies. */
+async function endPendingEmailActions(email: string) {
+  await (await db()).emailActionToken.deleteMany({ where: { email } });
+}
+
+/**
+ * Confirms a sign-up: creates the account, verified, with the password. Only if the address still
+ * has no account (one made since, by link or OpenID Connect, is never given this password).
+ * Returns the email, or null.
+ */
 export async function confirmSignUp(token: string): Promise<string | null> {
   const record = await takeToken(token, "sign-up");
   if (!record?.passwordHash) return null;
-  await (
-    await db()
-  ).user.upsert({
-    where: { email: record.email },
-    create: { email: record.email, emailVerified: new Date(), passwordHash: record.passwordHash },
-    update: {
-      emailVerified: new Date(),
-      passwordHash: record.passwordHash,
-      sessionVersion: { increment: 1 },
-    },
-  });
-  return record.email;
-}
-
-export async function requestPasswordReset(input: {
-  email: unknown;
-  ip: string | null;
-  locale: Locale;
-}): Promise<MailRequestOutcome> {
-  const email = normalizeEmail(input.email);
-  if (!email) return "invalid-email";
-  if (!canSendMail()) return "mail-unavailable";
-  const user = await (await db()).user.findUnique({ where: { email }, select: { id: true } });
-  if (user) {
-    const token = await createEmailAction(email, "reset", null);
-    await mailIfAllowed({ email, ip: input.ip, locale: input.locale }, (url) =>
-      passwordResetMail(input.locale, url(`/reset-password/${token}`), emailActionMinutes),
-    );
+  try {
+    await (
+      await db()
+    ).user.create({
+      data: { email: record.email, emailVerified: new Date(), passwordHash: record.passwordHash },
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return null; // the address has an account by now
+    throw error;
   }
-  return "sent";
+  await endPendingEmailActions(record.email);
+  return record.email;
 }
 
 /** Sets a new password from a reset link and ends every existing session of that reader. */
@@ -153,8 +188,9 @@ export async function resetPassword(
   if (problem) return problem;
   const record = await takeToken(token, "reset");
   if (!record) return "invalid-token";
-  const database = await db();
-  await database.user.update({
+  const { count } = await (
+    await db()
+  ).user.updateMany({
     where: { email: record.email },
     data: {
       passwordHash: await hashPassword(password),
@@ -162,7 +198,8 @@ export async function resetPassword(
       sessionVersion: { increment: 1 },
     },
   });
-  await database.emailActionToken.deleteMany({ where: { email: record.email, purpose: "reset" } });
+  if (count === 0) return "invalid-token";
+  await endPendingEmailActions(record.email);
   return "done";
 }
 

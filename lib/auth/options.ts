@@ -13,6 +13,7 @@ import { normalizeEmail } from "@/lib/auth/email-address";
 import { verifyPassword } from "@/lib/auth/password";
 import { consumeLimit, resetLimit } from "@/lib/auth/rate-limit";
 import { clientIp } from "@/lib/auth/request-ip";
+import { checkSignInCode, hashSignInToken, storeSignInCode } from "@/lib/auth/sign-in-codes";
 import { env, requireAuthSecret } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
 import { safeReturnPath } from "@/lib/http/safe-return-path";
@@ -46,8 +47,10 @@ function folioAdapter(): Adapter {
         await adapter()
       ).linkAccount!(account);
     },
-    createVerificationToken: async (token) => (await adapter()).createVerificationToken!(token),
-    useVerificationToken: async (token) => (await adapter()).useVerificationToken!(token),
+    // Codes are stored by sendVerificationRequest (only when the mail goes out) and checked, with
+    // every try counted, by lib/auth/sign-in-codes.ts.
+    createVerificationToken: async (token) => token,
+    useVerificationToken: checkSignInCode,
   };
 }
 
@@ -67,7 +70,7 @@ function emailProvider(): Provider {
       if (!email) throw new Error("Invalid email address");
       return email;
     },
-    async sendVerificationRequest({ identifier, url, token }) {
+    async sendVerificationRequest({ identifier, url, token, expires }) {
       // The response is the same whether the mail is sent or held back by the limit.
       const decision = await consumeLimit("mail-send", {
         email: identifier,
@@ -79,6 +82,8 @@ function emailProvider(): Provider {
         );
         return;
       }
+      // This code replaces any earlier one for the address: one live code at a time.
+      await storeSignInCode(identifier, hashSignInToken(token, requireAuthSecret()), expires);
       await sendMail(identifier, signInMail(await requestLocale(), url, token, signInTokenMinutes));
     },
   });

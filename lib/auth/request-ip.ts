@@ -1,11 +1,13 @@
+import { clientAddressHeader, hasClientAddressFrontDoor } from "@/lib/http/client-address";
+
 /**
- * The client address for the per-address abuse limits: the last X-Forwarded-For entry, which is
- * the one the nearest reverse proxy wrote (nginx's `$proxy_add_x_forwarded_for` appends the peer
- * address). Without a proxy Next.js fills the header with the socket address, unless the client
- * sent one: then the address is the client's claim, which is why the per-email limits, which no
- * header can sidestep, are the ones that guard accounts.
+ * The client address for the per-address abuse limits: the one server.ts computed from the socket
+ * and the trusted proxies (lib/http/client-address.ts) and wrote into its own header, replacing
+ * whatever the client sent. X-Forwarded-For itself is never read here: the client writes it.
+ * Without server.ts in front (`next dev`) there is no trustworthy address, so null: the limits
+ * then count per email address, which no header can sidestep.
  */
 export function clientIp(headers: Headers): string | null {
-  const forwarded = headers.get("x-forwarded-for")?.split(",").pop()?.trim();
-  return forwarded || headers.get("x-real-ip") || null;
+  if (!hasClientAddressFrontDoor()) return null;
+  return headers.get(clientAddressHeader) || null;
 }

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_MAX_DOCUMENT_BYTES } from "@/lib/documents/decode";
+import { trustedProxyProblems } from "@/lib/http/client-address";
 
 /**
  * Every environment variable Folio reads, validated once. Each has a default that runs the
@@ -59,6 +60,13 @@ const environmentSchema = z.object({
   FOLIO_PLAN_YEARLY_AMOUNT: z.coerce.number().int().positive().default(30000),
   FOLIO_TRIAL_DAYS: z.coerce.number().int().min(0).max(730).default(0),
   FOLIO_PAST_DUE_GRACE_DAYS: z.coerce.number().min(0).max(60).default(7),
+  FOLIO_TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .superRefine((list, context) => {
+      for (const message of trustedProxyProblems(list))
+        context.addIssue({ code: "custom", message });
+    }),
 });
 
 export interface OAuthClient {
@@ -103,6 +111,8 @@ export interface Environment {
     trialDays: number;
     pastDueGraceDays: number;
   };
+  /** Reverse proxies whose X-Forwarded-For is believed (lib/http/client-address.ts); "" = none. */
+  trustedProxies: string;
 }
 
 /** The embedded default database, relative to the directory Folio runs from. */
@@ -178,6 +188,7 @@ export function parseEnvironment(source: Record<string, string | undefined>): En
       trialDays: values.FOLIO_TRIAL_DAYS,
       pastDueGraceDays: values.FOLIO_PAST_DUE_GRACE_DAYS,
     },
+    trustedProxies: values.FOLIO_TRUSTED_PROXIES,
   };
 }
 

@@ -2,12 +2,14 @@ import "server-only";
 import nodemailer, { type Transporter } from "nodemailer";
 import { env, type Environment } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
+import { enqueueMailJob } from "@/lib/mail/queue";
 import type { MailContent } from "@/lib/mail/templates";
 
 /**
- * The one way Folio sends mail. Production: SMTP only (SMTP_URL); without it, mail-based sign-in is
- * switched off (see canSendMail) and sendMail refuses. Demo mode (quick start, loopback only): the
- * mail is written to the server log and the /outbox page, and also sent when SMTP is configured.
+ * The one way Folio sends mail: sendMail queues it (lib/mail/queue.ts) and the worker delivers it.
+ * Production: SMTP only (SMTP_URL); without it, mail-based sign-in is switched off (see
+ * canSendMail) and sendMail refuses. Demo mode (quick start, loopback only): the mail is written to
+ * the server log and the /outbox page, and also sent when SMTP is configured.
  */
 export class MailUnavailableError extends Error {
   constructor() {
@@ -15,7 +17,7 @@ export class MailUnavailableError extends Error {
   }
 }
 
-type MailSettings = Pick<Environment, "smtp" | "demoMode">;
+export type MailSettings = Pick<Environment, "smtp" | "demoMode">;
 
 export function canSendMail(settings: MailSettings = env()): boolean {
   return settings.smtp !== null || settings.demoMode;
@@ -34,7 +36,21 @@ function transport(url: string): Transporter {
   return existing;
 }
 
+/**
+ * Queues a mail for `to`: it is delivered by the mail worker (lib/mail/worker.ts) moments later,
+ * with retries, and survives a restart. Refuses at once when this server cannot send mail.
+ */
 export async function sendMail(
+  to: string,
+  content: MailContent,
+  settings: MailSettings = env(),
+): Promise<void> {
+  if (!canSendMail(settings)) throw new MailUnavailableError();
+  await enqueueMailJob({ kind: "message", recipient: to, payload: { ...content } });
+}
+
+/** Delivers one mail now (the worker's last step): the demo outbox and log, and/or SMTP. */
+export async function deliverMail(
   to: string,
   content: MailContent,
   settings: MailSettings = env(),

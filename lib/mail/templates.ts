@@ -51,10 +51,16 @@ export function confirmSignUpMail(locale: Locale, url: string, minutes: number):
   );
 }
 
-/** Sent instead of a confirmation when the address already has an account: no enumeration. */
-export function existingAccountMail(locale: Locale, url: string): MailContent {
+/**
+ * Sent instead of a confirmation when the address already has an account (no enumeration, and no
+ * password is ever set by a sign-up): the link leads to the reset page, where the owner can set one.
+ */
+export function existingAccountMail(locale: Locale, resetUrl: string): MailContent {
   const mail = messagesFor(locale).mail;
-  return compose(mail.existingSubject, [mail.existingIntro], { url, label: mail.signInButton });
+  return compose(mail.existingSubject, [mail.existingIntro], {
+    url: resetUrl,
+    label: mail.resetButton,
+  });
 }
 
 export function passwordResetMail(locale: Locale, url: string, minutes: number): MailContent {
