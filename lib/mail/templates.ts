@@ -72,3 +72,16 @@ export function paymentFailedMail(locale: Locale, accountUrl: string): MailConte
     label: mail.paymentFailedButton,
   });
 }
+
+/** Sent when an identity is linked to an existing account, so a link nobody asked for is noticed. */
+export function identityLinkedMail(
+  locale: Locale,
+  provider: string,
+  accountUrl: string,
+): MailContent {
+  const identities = messagesFor(locale).identities;
+  return compose(identities.mailSubject, [format(locale, identities.mailIntro, { provider })], {
+    url: accountUrl,
+    label: identities.mailButton,
+  });
+}

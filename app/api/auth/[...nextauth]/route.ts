@@ -1,6 +1,7 @@
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
 import { authOptions } from "@/lib/auth/options";
+import { publicAuthResponse } from "@/lib/auth/auth-errors";
 import { consumeLimit } from "@/lib/auth/rate-limit";
 import { clientIp } from "@/lib/auth/request-ip";
 import { env } from "@/lib/config/env";
@@ -22,7 +23,8 @@ async function handle(request: NextRequest, context: Context) {
       return Response.redirect(new URL("/signin?error=TooManyAttempts", env().siteUrl), 303);
     }
   }
-  return NextAuth(request, context, authOptions());
+  // No internal error text leaves in a redirect: errors map to a fixed set of codes.
+  return publicAuthResponse(await NextAuth(request, context, authOptions()), env().siteUrl);
 }
 
 export { handle as GET, handle as POST };
