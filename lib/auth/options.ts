@@ -164,7 +164,12 @@ function oauthProviders(): Provider[] {
 /** Providers that link to an existing reader by email (only ever a verified one, see signIn). */
 const emailLinkingProviders = new Set(["github", "google", "oidc"]);
 
-export function authOptions(): NextAuthOptions {
+export interface AuthRequest {
+  /** The session token the request carries (its cookie), if any: a sign-in replaces its session. */
+  sessionToken?: string | null;
+}
+
+export function authOptions(request: AuthRequest = {}): NextAuthOptions {
   return {
     secret: requireAuthSecret(),
     adapter: folioAdapter(),
@@ -220,7 +225,13 @@ export function authOptions(): NextAuthOptions {
           account?.type === "oauth"
             ? await identityIdOf(account.provider, account.providerAccountId)
             : null;
-        const session = await startSession({ userId: user.id, accountId, now: new Date() });
+        const current = await liveSession(request.sessionToken);
+        const session = await startSession({
+          userId: user.id,
+          accountId,
+          now: new Date(),
+          replacing: current?.reader.id === user.id ? current.claims.sid : null,
+        });
         const claims: SessionClaims = {
           ...token,
           sub: user.id,

@@ -33,18 +33,37 @@ export async function identityIdOf(
   return account?.id ?? null;
 }
 
-/** Records a new session of a reader, signed in with `accountId` (a linked identity) or not. */
+/**
+ * Records a new session of a reader, signed in with `accountId` (a linked identity) or not. A
+ * sign-in made by a browser already holding a live session of the same reader (linking another
+ * identity, or signing in again) replaces that session: its row goes, and the new one keeps the
+ * identity the browser was signed in with, since the identity just linked did not sign it in.
+ */
 export async function startSession(input: {
   userId: string;
   accountId: string | null;
   now: Date;
+  /** The id of the live session the signing-in browser holds, if it holds one. */
+  replacing?: string | null;
 }): Promise<StartedSession> {
   const id = crypto.randomBytes(32).toString("base64url");
   const expiresAt = new Date(input.now.getTime() + sessionLifetimeSeconds * 1000);
   const database = await db();
+  const replaced = input.replacing
+    ? await database.readerSession.findFirst({
+        where: { id: input.replacing, userId: input.userId },
+        select: { id: true, accountId: true },
+      })
+    : null;
   await database.readerSession.create({
-    data: { id, userId: input.userId, accountId: input.accountId, expiresAt },
+    data: {
+      id,
+      userId: input.userId,
+      accountId: replaced ? replaced.accountId : input.accountId,
+      expiresAt,
+    },
   });
+  if (replaced) await database.readerSession.deleteMany({ where: { id: replaced.id } });
   // Housekeeping: the reader's expired sessions are dead already; their rows go.
   await database.readerSession.deleteMany({
     where: { userId: input.userId, expiresAt: { lte: input.now } },

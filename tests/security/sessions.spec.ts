@@ -6,8 +6,9 @@ import {
   type BrowserContext,
   type Page,
 } from "@playwright/test";
-import { baseURL } from "../../playwright.config";
-import { execute, query, signInByLink, uniqueEmail, uniqueIp } from "../e2e/helpers";
+import { baseURL, oidcIssuer } from "../../playwright.config";
+import { startOidcIssuer } from "../support/servers/oidc-issuer";
+import { execute, mail, query, signInByLink, uniqueEmail, uniqueIp } from "../e2e/helpers";
 
 /**
  * Issue 9, findings 12 and 14: sessions that outlive a sign-out, a revocation or the identity that
@@ -133,7 +134,8 @@ test.describe("finding 12: a session ends when it is ended", () => {
     await signInByLink(page, email, "/account");
     const claims = (await decode({ token: await sessionCookie(page.context()), secret }))!;
     // Everything a token of the old format carried (reader id, session version), minus a session.
-    const { sid: _sid, ...withoutSession } = claims as Record<string, unknown>;
+    const withoutSession: Record<string, unknown> = { ...claims };
+    delete withoutSession.sid;
     const forged = await encode({ token: withoutSession, secret });
     const attacker = await attackerWith(browser, forged);
     await attacker.page.goto("/account");
@@ -218,9 +220,13 @@ test.describe("finding 14: OAuth sign-in and dead cookies", () => {
     await signInByLink(page, reader, "/account");
     // Signed in, the reader adds an OpenID identity with another address.
     const identity = uniqueEmail("second-identity");
+    const linked = new Date();
     await signInWithOidc(page, identity);
     await expect(page.getByTestId("account-email")).toHaveText(reader);
     await expect(page.getByTestId("linked-identities")).toContainText(identity);
+    const notice = await mail.latest(reader, { after: linked });
+    expect(notice.subject).toBe("你的 Folio 账户关联了新的登录方式");
+    expect(notice.text).toContain("Test OIDC");
 
     // A second device signs in with that identity alone.
     const other = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": uniqueIp() } });
@@ -234,5 +240,65 @@ test.describe("finding 14: OAuth sign-in and dead cookies", () => {
     await otherPage.goto("/account");
     await expect(otherPage).toHaveURL(/\/signin/);
     await other.close();
+  });
+
+  test("an identity whose address changes stays with its reader and joins nobody else", async ({
+    browser,
+  }) => {
+    const subject = `moving-${crypto.randomUUID().slice(0, 8)}`;
+    const original = uniqueEmail("moving");
+    const first = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": uniqueIp() } });
+    const firstPage = await first.newPage();
+    await signInWithOidc(firstPage, `${subject}|${original}`);
+    await expect(firstPage.getByTestId("account-email")).toHaveText(original);
+    await first.close();
+
+    // Another reader owns the address the identity asserts next (verified by the provider).
+    const owner = uniqueEmail("owner-of-new");
+    const ownerContext = await browser.newContext({
+      extraHTTPHeaders: { "x-forwarded-for": uniqueIp() },
+    });
+    await signInByLink(await ownerContext.newPage(), owner);
+    await ownerContext.close();
+
+    const later = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": uniqueIp() } });
+    const laterPage = await later.newPage();
+    await signInWithOidc(laterPage, `${subject}|${owner}`);
+    await expect(laterPage.getByTestId("account-email")).toHaveText(original);
+    expect(
+      await query(
+        `SELECT a."id" FROM "Account" a JOIN "User" u ON u."id" = a."userId" WHERE u."email" = $1`,
+        [owner],
+      ),
+    ).toEqual([]);
+    await later.close();
+  });
+
+  test("an authorization response from a second issuer signs nobody in", async ({ page }) => {
+    const victim = uniqueEmail("issuer-victim");
+    const rogue = await startOidcIssuer({
+      port: 0,
+      clientId: "folio-test",
+      clientSecret: "folio-test-secret",
+      redirectUris: [`${baseURL}/api/auth/callback/oidc`],
+    });
+    try {
+      // Folio starts a sign-in with its issuer; the attacker sends the same request to their own.
+      await page.goto("/signin?callbackUrl=%2Faccount");
+      const authorization = page.waitForRequest((request) =>
+        request.url().startsWith(`${oidcIssuer}/auth?`),
+      );
+      await page.getByRole("button", { name: "使用 Test OIDC 登录" }).click();
+      const url = new URL((await authorization).url());
+      await page.goto(`${rogue.issuer}${url.pathname}${url.search}`);
+      await page.locator("input[name=login]").fill(victim);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect(page).toHaveURL(/\/signin\?error=Default$/);
+      await page.goto("/account");
+      await expect(page).toHaveURL(/\/signin/);
+      expect(await query(`SELECT "id" FROM "User" WHERE "email" = $1`, [victim])).toEqual([]);
+    } finally {
+      await rogue.close();
+    }
   });
 });

@@ -30,8 +30,13 @@ async function linkIdentity(userId: string, providerAccountId: string) {
 }
 
 /** A sign-in as next-auth's callback route performs it: the jwt callback, then encode. */
-async function signIn(user: { id: string; email: string | null }, account?: Account) {
-  const token = await options.callbacks!.jwt!({
+async function signIn(
+  user: { id: string; email: string | null },
+  account?: Account,
+  browserToken?: string,
+) {
+  const using = browserToken ? authOptions({ sessionToken: browserToken }) : options;
+  const token = await using.callbacks!.jwt!({
     token: { sub: user.id, email: user.email },
     user: { id: user.id, email: user.email } as User,
     account: account ?? null,
@@ -134,6 +139,23 @@ describe("a session is live only while its record is", () => {
     await (await db()).account.delete({ where: { id: second.id } });
     expect(await liveSession(bySecond)).toBeNull();
     expect((await liveSession(byMail))?.reader.id).toBe(reader.id);
+  });
+
+  it("linking an identity from a signed-in browser replaces its session, not ties it to the identity", async () => {
+    const reader = await newReader("linking@example.org");
+    const byMail = await signIn(reader);
+    await linkIdentity(reader.id, "linked-first"); // so the later one is not the only way in
+    const identity = await linkIdentity(reader.id, "linked-later");
+    const afterLink = await signIn(reader, oidcAccount("linked-later"), byMail);
+    expect(await liveSession(byMail)).toBeNull();
+    expect(await removeIdentity(reader.id, identity.id)).toBe("removed");
+    expect((await liveSession(afterLink))?.reader.id).toBe(reader.id);
+
+    // Another reader's live cookie replaces nothing of theirs.
+    const other = await newReader("bystander@example.org");
+    const bystander = await signIn(other);
+    await signIn(reader, undefined, bystander);
+    expect((await liveSession(bystander))?.reader.id).toBe(other.id);
   });
 
   it("a reader removes only their own identities", async () => {

@@ -20,6 +20,8 @@
  *
  * Claims of the login name L: sub = L; email = L if it contains "@", else `${L}@oidc.test`;
  * email_verified = false if L starts with "unverified", else true; name = the part before "@".
+ * A login "S|E" names the subject S with the address E (the same person under a new address):
+ * sub = S, email = E, email_verified = false if S starts with "unverified", name from E.
  * They are in the ID token as well as at the userinfo endpoint.
  */
 import { escapeHtml } from "../../../lib/documents/text-utils";
@@ -71,6 +73,18 @@ export type OidcTestClaims = {
 
 /** The claims the issuer asserts for a login name. */
 export function claimsForLogin(login: string): OidcTestClaims {
+  const bar = login.indexOf("|");
+  if (bar !== -1) {
+    const sub = login.slice(0, bar);
+    const email = login.slice(bar + 1);
+    const at = email.indexOf("@");
+    return {
+      sub,
+      email,
+      email_verified: !sub.startsWith("unverified"),
+      name: at === -1 ? email : email.slice(0, at),
+    };
+  }
   const at = login.indexOf("@");
   return {
     sub: login,

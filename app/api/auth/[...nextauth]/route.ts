@@ -4,6 +4,7 @@ import { authOptions } from "@/lib/auth/options";
 import { publicAuthResponse } from "@/lib/auth/auth-errors";
 import { consumeLimit } from "@/lib/auth/rate-limit";
 import { clientIp } from "@/lib/auth/request-ip";
+import { sessionTokenFromCookies } from "@/lib/auth/session-token";
 import { env } from "@/lib/config/env";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
@@ -24,7 +25,11 @@ async function handle(request: NextRequest, context: Context) {
     }
   }
   // No internal error text leaves in a redirect: errors map to a fixed set of codes.
-  return publicAuthResponse(await NextAuth(request, context, authOptions()), env().siteUrl);
+  const sessionToken = sessionTokenFromCookies(request.cookies.getAll());
+  return publicAuthResponse(
+    await NextAuth(request, context, authOptions({ sessionToken })),
+    env().siteUrl,
+  );
 }
 
 export { handle as GET, handle as POST };
