@@ -290,6 +290,7 @@ test.describe("finding 14: OAuth sign-in and dead cookies", () => {
       );
       await page.getByRole("button", { name: "使用 Test OIDC 登录" }).click();
       const url = new URL((await authorization).url());
+      await page.waitForURL(/\/interaction\//);
       await page.goto(`${rogue.issuer}${url.pathname}${url.search}`);
       await page.locator("input[name=login]").fill(victim);
       await page.getByRole("button", { name: "Sign in" }).click();

@@ -183,6 +183,9 @@ export async function startOidcIssuer(options: OidcIssuerOptions = {}): Promise<
   const clientSecret = options.clientSecret ?? OIDC_DEFAULTS.clientSecret;
   const redirectUris = [...(options.redirectUris ?? OIDC_DEFAULTS.redirectUris)];
 
+  // The claims of each subject's latest login ("S|E" logins change a subject's address).
+  const lastClaims = new Map<string, OidcTestClaims>();
+
   // Listen first: with port 0 the issuer URL is only known once the port is.
   let handler: http.RequestListener = (_req, res) => errorPage(res, 503, "starting");
   const server = http.createServer((req, res) => handler(req, res));
@@ -217,7 +220,7 @@ export async function startOidcIssuer(options: OidcIssuerOptions = {}): Promise<
     cookies: { keys: ["folio-test-oidc-cookie-key-1", "folio-test-oidc-cookie-key-0"] },
     findAccount: (_ctx, sub): Account => ({
       accountId: sub,
-      claims: () => claimsForLogin(sub),
+      claims: () => lastClaims.get(sub) ?? claimsForLogin(sub),
     }),
     claims: {
       openid: ["sub"],
@@ -333,10 +336,12 @@ export async function startOidcIssuer(options: OidcIssuerOptions = {}): Promise<
       sendHtml(res, 400, loginPage(interaction, "Enter a login name."));
       return;
     }
+    const claims = claimsForLogin(login);
+    lastClaims.set(claims.sub, claims);
     await provider.interactionFinished(
       req,
       res,
-      { login: { accountId: login } },
+      { login: { accountId: claims.sub } },
       { mergeWithLastSubmission: false },
     );
   };
