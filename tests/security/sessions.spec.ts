@@ -18,6 +18,12 @@ import { execute, mail, query, signInByLink, uniqueEmail, uniqueIp } from "../e2
 const secret = "e2e-secret-not-for-production-0123456789abcdef"; // playwright.config.ts
 const cookieName = "next-auth.session-token"; // an http test site: no __Secure- prefix
 
+// A cold production server on a busy machine answers its first sign-in slowly: warm it up first.
+test.beforeAll(async ({ request }) => {
+  for (const path of ["/signin", "/api/auth/csrf", "/api/auth/providers", "/account"])
+    await request.get(path, { timeout: 60_000 });
+});
+
 test.beforeEach(async ({ context }) => {
   await context.setExtraHTTPHeaders({ "x-forwarded-for": uniqueIp() });
 });
