@@ -195,6 +195,9 @@ test.describe("finding 12: a session ends when it is ended", () => {
 });
 
 test.describe("finding 14: OAuth sign-in and dead cookies", () => {
+  // Several browsers and OpenID round trips per test, on a machine shared with other builds.
+  test.describe.configure({ timeout: 90_000 });
+
   test("a revoked cookie sent with an OIDC sign-in links nothing and signs in as nobody else", async ({
     page,
     browser,
