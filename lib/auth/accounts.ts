@@ -3,6 +3,7 @@ import crypto from "node:crypto";
 import { normalizeEmail } from "@/lib/auth/email-address";
 import { checkPassword, hashPassword, type PasswordProblem } from "@/lib/auth/password";
 import { consumeLimit, isUniqueViolation } from "@/lib/auth/rate-limit";
+import { endAllSessions } from "@/lib/auth/reader-sessions";
 import { env } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
 import { defaultLocale, isLocale, type Locale } from "@/lib/i18n";
@@ -205,7 +206,5 @@ export async function resetPassword(
 
 /** Ends every session of a reader, on every device, from their next request on. */
 export async function signOutEverywhere(userId: string): Promise<void> {
-  await (
-    await db()
-  ).user.update({ where: { id: userId }, data: { sessionVersion: { increment: 1 } } });
+  await endAllSessions(userId);
 }

@@ -10,6 +10,15 @@ import GoogleProvider from "next-auth/providers/google";
 import type { Provider } from "next-auth/providers/index";
 import { headers } from "next/headers";
 import { normalizeEmail } from "@/lib/auth/email-address";
+import { githubProfileWithVerifiedEmail } from "@/lib/auth/github-email";
+import { notifyIdentityLinked } from "@/lib/auth/identities";
+import {
+  endSession,
+  identityIdOf,
+  sessionLifetimeSeconds,
+  startSession,
+} from "@/lib/auth/reader-sessions";
+import { encodeSessionToken, liveSession, type SessionClaims } from "@/lib/auth/session-token";
 import { verifyPassword } from "@/lib/auth/password";
 import { consumeLimit, resetLimit } from "@/lib/auth/rate-limit";
 import { clientIp } from "@/lib/auth/request-ip";
@@ -23,7 +32,6 @@ import { signInMail } from "@/lib/mail/templates";
 
 /** Sign-in links and codes live 15 minutes and work once. */
 export const signInTokenMinutes = 15;
-const thirtyDays = 30 * 24 * 60 * 60;
 
 /**
  * next-auth's Prisma adapter over Folio's database. The database is opened (and migrated) on first
@@ -116,7 +124,20 @@ function passwordProvider(): Provider {
 function oauthProviders(): Provider[] {
   const { github, google, oidc } = env().oauth;
   const providers: Provider[] = [];
-  if (github) providers.push(GitHubProvider(github));
+  // GitHub's profile email may be unverified: the address used is its verified primary one from the
+  // emails API, with email_verified set from it (lib/auth/github-email.ts), or none.
+  if (github)
+    providers.push(
+      GitHubProvider({
+        ...github,
+        allowDangerousEmailAccountLinking: true,
+        userinfo: {
+          url: "https://api.github.com/user",
+          request: ({ client, tokens }) =>
+            githubProfileWithVerifiedEmail(client.userinfo(tokens.access_token ?? ""), tokens),
+        },
+      }),
+    );
   // Google and the OpenID provider vouch for the address (email_verified); see signIn below.
   if (google)
     providers.push(GoogleProvider({ ...google, allowDangerousEmailAccountLinking: true }));
@@ -146,15 +167,28 @@ function oauthProviders(): Provider[] {
 }
 
 /** Providers that link to an existing reader by email (only ever a verified one, see signIn). */
-const emailLinkingProviders = new Set(["google", "oidc"]);
+const emailLinkingProviders = new Set(["github", "google", "oidc"]);
 
-export function authOptions(): NextAuthOptions {
+export interface AuthRequest {
+  /** The session token the request carries (its cookie), if any: a sign-in replaces its session. */
+  sessionToken?: string | null;
+}
+
+export function authOptions(request: AuthRequest = {}): NextAuthOptions {
   return {
     secret: requireAuthSecret(),
     adapter: folioAdapter(),
     // Required by the password provider; each token carries the reader's session version,
     // checked against the database on every request that reads paid text.
-    session: { strategy: "jwt", maxAge: thirtyDays },
+    session: { strategy: "jwt", maxAge: sessionLifetimeSeconds },
+    // Every path of next-auth that reads the session cookie (its session, sign-out and callback
+    // routes, where a cookie decides which reader an OAuth identity is linked to) reads it through
+    // liveSession, the one check: a revoked or expired session is no cookie at all. Tokens are
+    // encoded to expire with their session, so re-issuing one never extends it.
+    jwt: {
+      encode: encodeSessionToken,
+      decode: async ({ token }) => (await liveSession(token))?.claims ?? null,
+    },
     pages: { signIn: "/signin", verifyRequest: "/signin/check-email", error: "/signin" },
     providers: [
       ...(canSendMail() ? [emailProvider()] : []),
@@ -184,23 +218,43 @@ export function authOptions(): NextAuthOptions {
         }
         return true;
       },
-      async jwt({ token, user }) {
-        if (user) {
-          const record = await (
-            await db()
-          ).user.findUnique({
-            where: { id: user.id },
-            select: { sessionVersion: true },
-          });
-          token.uid = user.id;
-          token.sv = record?.sessionVersion ?? -1;
-        }
-        return token;
+      async jwt({ token, user, account }) {
+        // Without `user` the token came through jwt.decode, so it names a live session already.
+        if (!user) return token;
+        // A sign-in: a new session record, tied to the identity it was made with (if any).
+        const record = await (
+          await db()
+        ).user.findUnique({ where: { id: user.id }, select: { sessionVersion: true } });
+        if (!record) throw new Error("sign-in for an unknown reader");
+        const accountId =
+          account?.type === "oauth"
+            ? await identityIdOf(account.provider, account.providerAccountId)
+            : null;
+        const current = await liveSession(request.sessionToken);
+        const session = await startSession({
+          userId: user.id,
+          accountId,
+          now: new Date(),
+          replacing: current?.reader.id === user.id ? current.claims.sid : null,
+        });
+        const claims: SessionClaims = {
+          ...token,
+          sub: user.id,
+          uid: user.id,
+          sv: record.sessionVersion,
+          sid: session.id,
+          sexp: Math.floor(session.expiresAt.getTime() / 1000),
+        };
+        return claims;
       },
       async session({ session, token }) {
         // Identity only: entitlement is never put in the token or the session.
         return {
-          expires: session.expires,
+          // The session's own end, not next-auth's "now + maxAge".
+          expires:
+            typeof token.sexp === "number"
+              ? new Date(token.sexp * 1000).toISOString()
+              : session.expires,
           user: {
             id: String(token.uid ?? ""),
             email: token.email ?? null,
@@ -223,6 +277,13 @@ export function authOptions(): NextAuthOptions {
       },
     },
     events: {
+      // next-auth passes the decoded token: liveSession's claims, so a live session's row.
+      async signOut({ token }) {
+        if (typeof token?.sid === "string") await endSession(token.sid);
+      },
+      async linkAccount({ user, account }) {
+        await notifyIdentityLinked(user.id, account.provider, await requestLocale());
+      },
       async signIn({ user, account }) {
         // A sign-in through a mailed link or code proves the address.
         if (account?.type === "email") {

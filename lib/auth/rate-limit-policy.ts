@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { normalizeEmail } from "@/lib/auth/email-address";
 
 /**
  * The sign-in abuse limits, as data: which attempts are counted, how many each email address and
@@ -67,9 +68,13 @@ export const LIMIT_KEY_PREFIX = "folio-rl";
 /** The IP counted when a request carries neither an email nor an IP. */
 export const UNKNOWN_IP = "unknown";
 
-/** Trim and lowercase, so " Reader@Example.org" and "reader@example.org" share one counter. */
+/**
+ * The form of an address its counter is keyed on: Folio's one normaliser (lib/auth/email-address.ts),
+ * so " Reader@Example.org" and "reader@example.org" share one counter. A string that is no valid
+ * address (which can neither receive mail nor sign in) is counted as given, trimmed.
+ */
 export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
+  return normalizeEmail(email) ?? email.trim();
 }
 
 /**

@@ -91,3 +91,16 @@ export function duplicateSubscriptionMail(
     label: mail.button,
   });
 }
+
+/** Sent when an identity is linked to an existing account, so a link nobody asked for is noticed. */
+export function identityLinkedMail(
+  locale: Locale,
+  provider: string,
+  accountUrl: string,
+): MailContent {
+  const identities = messagesFor(locale).identities;
+  return compose(identities.mailSubject, [format(locale, identities.mailIntro, { provider })], {
+    url: accountUrl,
+    label: identities.mailButton,
+  });
+}

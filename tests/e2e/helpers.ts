@@ -57,6 +57,31 @@ export async function execute(statement: string, parameters: unknown[] = []): Pr
   }
 }
 
+/** Rows of one SQL query against the end-to-end database (to check what a request stored). */
+export async function query(
+  statement: string,
+  parameters: unknown[] = [],
+): Promise<Record<string, unknown>[]> {
+  if (isPostgresUrl(databaseUrl)) {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query(statement, parameters)).rows as Record<string, unknown>[];
+    } finally {
+      await client.end();
+    }
+  }
+  const connection = new Database(databaseUrl.slice("file:".length), { readonly: true });
+  try {
+    return connection.prepare(statement.replace(/\$\d+/g, "?")).all(...parameters) as Record<
+      string,
+      unknown
+    >[];
+  } finally {
+    connection.close();
+  }
+}
+
 /** Asks for a sign-in mail from the sign-in page and returns the mail once it arrives. */
 export async function requestSignInMail(page: Page, email: string, callbackPath = "/") {
   const requested = new Date();

@@ -1,13 +1,18 @@
 import { notFound, redirect } from "next/navigation";
+import { LinkedIdentities } from "@/components/auth/LinkedIdentities";
 import { SignOutButton } from "@/components/client/SignOutButton";
 import { signOutEverywhereAction } from "@/lib/auth/actions";
 import { manageSubscriptionAction } from "@/lib/billing/actions";
 import { latestSubscription } from "@/lib/billing/subscriptions";
 import { getSignedInReader } from "@/lib/auth/session";
 import { format, formatDate, isLocale, messagesFor } from "@/lib/i18n";
+import { queryValue } from "@/lib/http/request-values";
 import { entitlementOf } from "@/lib/reading/viewer";
 
-export default async function AccountPage({ params }: PageProps<"/[locale]/account">) {
+export default async function AccountPage({
+  params,
+  searchParams,
+}: PageProps<"/[locale]/account">) {
   const { locale } = await params;
   if (!isLocale(locale)) notFound();
   const reader = await getSignedInReader();
@@ -63,6 +68,11 @@ export default async function AccountPage({ params }: PageProps<"/[locale]/accou
           </button>
         </form>
       ) : null}
+      <LinkedIdentities
+        locale={locale}
+        userId={reader.id}
+        outcome={queryValue((await searchParams).identity)}
+      />
       <div className="button-row">
         <SignOutButton label={messages.auth.signOut} />
         <form action={signOutEverywhereAction}>

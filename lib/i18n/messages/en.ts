@@ -168,4 +168,19 @@ export const en: Messages = {
       "Refunds usually reach your original payment method within 5 to 10 business days. Your access is not affected.",
     button: "View your subscription",
   },
+  /** Linked sign-in identities on the account page, and the mail when one is added. */
+  identities: {
+    title: "Linked sign-in methods",
+    none: "No other sign-in methods are linked.",
+    linkedOn: "Linked on {date}",
+    remove: "Remove",
+    removed: "Sign-in method removed; every session it signed in has ended.",
+    notFound: "That sign-in method was not found; it may have been removed already.",
+    lastSignIn:
+      "This is your only way to sign in, so it cannot be removed. Set a password or link another method first.",
+    mailSubject: "A new sign-in method was linked to your Folio account",
+    mailIntro:
+      "{provider} sign-in was just linked to your Folio account. If this was not you, remove it on your account page and sign out everywhere.",
+    mailButton: "Open your account page",
+  },
 };

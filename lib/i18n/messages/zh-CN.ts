@@ -152,6 +152,20 @@ export const zhCN = {
     refundTime: "退款通常会在 5 到 10 个工作日内退回原付款方式。你的会员权益不受影响。",
     button: "查看订阅",
   },
+  /** Linked sign-in identities on the account page, and the mail when one is added. */
+  identities: {
+    title: "已关联的登录方式",
+    none: "没有关联的第三方登录方式。",
+    linkedOn: "关联于 {date}",
+    remove: "移除",
+    removed: "已移除该登录方式，用它登录的会话均已退出。",
+    notFound: "找不到该登录方式，可能已被移除。",
+    lastSignIn: "这是你唯一的登录方式，不能移除。请先设置密码或关联其他登录方式。",
+    mailSubject: "你的 Folio 账户关联了新的登录方式",
+    mailIntro:
+      "你的 Folio 账户刚刚关联了 {provider} 登录。如果不是你本人操作，请在账户页面移除它并在所有设备上退出。",
+    mailButton: "打开账户页面",
+  },
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

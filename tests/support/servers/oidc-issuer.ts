@@ -20,6 +20,8 @@
  *
  * Claims of the login name L: sub = L; email = L if it contains "@", else `${L}@oidc.test`;
  * email_verified = false if L starts with "unverified", else true; name = the part before "@".
+ * A login "S|E" names the subject S with the address E (the same person under a new address):
+ * sub = S, email = E, email_verified = false if S starts with "unverified", name from E.
  * They are in the ID token as well as at the userinfo endpoint.
  */
 import { escapeHtml } from "../../../lib/documents/text-utils";
@@ -71,6 +73,18 @@ export type OidcTestClaims = {
 
 /** The claims the issuer asserts for a login name. */
 export function claimsForLogin(login: string): OidcTestClaims {
+  const bar = login.indexOf("|");
+  if (bar !== -1) {
+    const sub = login.slice(0, bar);
+    const email = login.slice(bar + 1);
+    const at = email.indexOf("@");
+    return {
+      sub,
+      email,
+      email_verified: !sub.startsWith("unverified"),
+      name: at === -1 ? email : email.slice(0, at),
+    };
+  }
   const at = login.indexOf("@");
   return {
     sub: login,
@@ -169,6 +183,9 @@ export async function startOidcIssuer(options: OidcIssuerOptions = {}): Promise<
   const clientSecret = options.clientSecret ?? OIDC_DEFAULTS.clientSecret;
   const redirectUris = [...(options.redirectUris ?? OIDC_DEFAULTS.redirectUris)];
 
+  // The claims of each subject's latest login ("S|E" logins change a subject's address).
+  const lastClaims = new Map<string, OidcTestClaims>();
+
   // Listen first: with port 0 the issuer URL is only known once the port is.
   let handler: http.RequestListener = (_req, res) => errorPage(res, 503, "starting");
   const server = http.createServer((req, res) => handler(req, res));
@@ -203,7 +220,7 @@ export async function startOidcIssuer(options: OidcIssuerOptions = {}): Promise<
     cookies: { keys: ["folio-test-oidc-cookie-key-1", "folio-test-oidc-cookie-key-0"] },
     findAccount: (_ctx, sub): Account => ({
       accountId: sub,
-      claims: () => claimsForLogin(sub),
+      claims: () => lastClaims.get(sub) ?? claimsForLogin(sub),
     }),
     claims: {
       openid: ["sub"],
@@ -319,10 +336,12 @@ export async function startOidcIssuer(options: OidcIssuerOptions = {}): Promise<
       sendHtml(res, 400, loginPage(interaction, "Enter a login name."));
       return;
     }
+    const claims = claimsForLogin(login);
+    lastClaims.set(claims.sub, claims);
     await provider.interactionFinished(
       req,
       res,
-      { login: { accountId: login } },
+      { login: { accountId: claims.sub } },
       { mergeWithLastSubmission: false },
     );
   };

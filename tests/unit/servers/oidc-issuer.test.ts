@@ -399,4 +399,14 @@ describe("claimsForLogin", () => {
       name: "unverified.bob",
     });
   });
+
+  it("gives one subject another address with S|E", () => {
+    expect(claimsForLogin("person-7|new@example.com")).toEqual({
+      sub: "person-7",
+      email: "new@example.com",
+      email_verified: true,
+      name: "new",
+    });
+    expect(claimsForLogin("unverified-7|new@example.com").email_verified).toBe(false);
+  });
 });
