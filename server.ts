@@ -50,7 +50,6 @@ async function main() {
       status: response.status,
       headers: storableHeaders(response.headers),
       body: Buffer.from(await response.arrayBuffer()),
-      storedAt: Date.now(),
     };
   });
 
