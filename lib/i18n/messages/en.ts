@@ -159,4 +159,13 @@ export const en: Messages = {
       "We could not charge your Folio subscription. Please update your payment method so your access continues.",
     paymentFailedButton: "Manage your subscription",
   },
+  // Requests refused at the HTTP edge (lib/http/edge.ts), before they reach a page.
+  httpRefusals: {
+    badTarget: "Bad request: the address contains characters that cannot be decoded.",
+    methodNotAllowed: "This request method is not supported.",
+    payloadTooLarge: "The request body is too large and was refused.",
+    unsupportedMediaType: "This content type is not supported here.",
+    badBody: "The request body is malformed and could not be read.",
+    crossOrigin: "Form submissions from other sites are refused.",
+  },
 };

@@ -144,6 +144,15 @@ export const zhCN = {
     paymentFailedIntro: "我们未能收取你的 Folio 订阅费用。请更新付款方式，以免会员内容被锁定。",
     paymentFailedButton: "管理订阅",
   },
+  // Requests refused at the HTTP edge (lib/http/edge.ts), before they reach a page.
+  httpRefusals: {
+    badTarget: "请求地址无效：路径中含有无法解码的字符。",
+    methodNotAllowed: "不支持此请求方法。",
+    payloadTooLarge: "请求内容过大，已被拒绝。",
+    unsupportedMediaType: "不支持此内容类型。",
+    badBody: "请求内容格式有误，无法读取。",
+    crossOrigin: "拒绝来自其他网站的表单提交。",
+  },
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
