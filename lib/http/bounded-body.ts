@@ -48,6 +48,8 @@ export function captureBody(request: IncomingMessage, limit: number): Promise<Ca
       size += bytes.length;
       if (size > limit) {
         chunks.length = 0;
+        // From here on the stream is Node's again: whoever refuses the request may drain it.
+        request.push = push;
         settle({ outcome: "too-large" });
         return false; // the parser pauses the socket
       }

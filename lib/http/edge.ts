@@ -53,9 +53,9 @@ function refuse(request: IncomingMessage, response: ServerResponse, refused: Ref
     typeof acceptLanguage === "string" ? acceptLanguage : null,
   );
   const text = `${messagesFor(locale).httpRefusals[refused.reason]}\n`;
-  // A refused body is not read: the connection closes once the answer is out, so the client
-  // stops sending and the socket holds nothing more.
+  // A refused body is never kept: after the answer it is discarded, briefly, then the socket closes.
   const closes = hasBody(request.headers) && !request.complete;
+  if (closes) lingerThenClose(request, response);
   response.writeHead(refused.status, {
     "content-type": "text/plain; charset=utf-8",
     "content-language": locale,
@@ -63,10 +63,25 @@ function refuse(request: IncomingMessage, response: ServerResponse, refused: Ref
     "cache-control": "no-store",
     "x-content-type-options": "nosniff",
     ...(refused.status === 405 ? { allow: allowedMethods.join(", ") } : {}),
-    ...(closes ? { connection: "close" } : {}),
   });
-  response.end(request.method === "HEAD" ? undefined : text, () => {
-    if (closes) request.socket.destroySoon();
-  });
+  response.end(request.method === "HEAD" ? undefined : text);
   return false;
+}
+
+/** How long a refused upload is read and thrown away after the answer (nginx's lingering close). */
+const lingerMs = 1000;
+
+/**
+ * Closing the socket at once while the client is still sending makes the kernel reset the
+ * connection, and the client often loses the 4xx it was sent. So, like nginx's lingering close,
+ * the answer goes out on a connection that stays open, Node's server discards the rest of the body
+ * as it arrives (it drains an unread request once the response has finished), and the socket is
+ * closed after a moment whatever the client is still doing.
+ */
+function lingerThenClose(request: IncomingMessage, response: ServerResponse): void {
+  const socket = request.socket;
+  response.once("finish", () => {
+    const timer = setTimeout(() => socket.destroy(), lingerMs);
+    socket.once("close", () => clearTimeout(timer));
+  });
 }

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { baseURL } from "../../playwright.config";
 import { repoRoot, testDatabaseUrl } from "../support/test-database";
@@ -21,10 +23,12 @@ let server: ChildProcess | undefined;
 test.beforeAll(async () => {
   test.skip(!networkAddress, "this machine has no non-loopback IPv4 address");
   test.setTimeout(90_000);
+  const { SMTP_URL: _noSmtp, ...inherited } = process.env; // demo mode: mail goes to the outbox
+  const log = fs.openSync(path.join(repoRoot, ".tmp", "demo-outbox-server.log"), "w");
   server = spawn("npm", ["start", "--silent"], {
     cwd: repoRoot,
     env: {
-      ...process.env,
+      ...inherited,
       NODE_ENV: "production",
       FOLIO_DEMO: "true",
       PORT: String(demoPort),
@@ -32,9 +36,8 @@ test.beforeAll(async () => {
       DATABASE_URL: testDatabaseUrl("e2e"),
       FOLIO_SITE_URL: `http://localhost:${demoPort}`,
       NEXTAUTH_SECRET: "e2e-secret-not-for-production-0123456789abcdef",
-      SMTP_URL: "",
     },
-    stdio: "ignore",
+    stdio: ["ignore", log, log],
     detached: true,
   });
   const loopback = new URL(`http://127.0.0.1:${demoPort}`);
