@@ -27,6 +27,12 @@ const nextConfig = {
     "@prisma/adapter-pg",
     "pg",
   ],
+  experimental: {
+    // Folio's server actions post small forms. server.ts refuses larger bodies before reading them
+    // (lib/http/edge-policy.ts, bodyLimits.action); these hold under `next start` and `next dev`.
+    serverActions: { bodySizeLimit: "16kb" },
+    proxyClientMaxBodySize: "16kb",
+  },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

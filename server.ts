@@ -1,6 +1,6 @@
 // Folio's production server: Next.js behind a cache of rendered pages (lib/http/page-cache.ts
 // explains why it cannot leak paid text).
-//   npm start            (PORT, default 3000; HOSTNAME, default 0.0.0.0)
+//   npm start            (PORT, default 3000; HOSTNAME, default 0.0.0.0, 127.0.0.1 in demo mode)
 // It imports Folio's server-only modules (the session and entitlement checks), so it runs with the
 // react-server condition: tsx --conditions=react-server server.ts (the start script does).
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -20,12 +20,15 @@ import {
   storableHeaders,
   type CacheablePageRequest,
 } from "@/lib/http/page-cache";
+import { admitRequest } from "@/lib/http/edge";
 import { createPageFillCredential, pageFillHeader } from "@/lib/http/page-fill-credential";
+import { listenHostname } from "@/lib/http/listen-address";
 import { mayReadAllPaidText } from "@/lib/reading/documents";
 import { viewerForSessionToken } from "@/lib/reading/viewer";
 
 const port = Number(process.env.PORT ?? 3000);
-const hostname = process.env.HOSTNAME ?? "0.0.0.0";
+// Demo mode shows sign-in mail on /outbox: it listens on loopback unless HOSTNAME says otherwise.
+const hostname = listenHostname(process.env.HOSTNAME, env().demoMode);
 /** Where the cache's fill requests reach this server: loopback when it listens everywhere. */
 const selfHost = hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname;
 const selfOrigin = `http://${selfHost.includes(":") ? `[${selfHost}]` : selfHost}:${port}`;
@@ -59,7 +62,6 @@ async function main() {
       status: response.status,
       headers: storableHeaders(response.headers),
       body: Buffer.from(await response.arrayBuffer()),
-      storedAt: Date.now(),
     };
   });
 
@@ -75,6 +77,8 @@ async function main() {
 
   async function serve(request: IncomingMessage, response: ServerResponse) {
     stampClientAddress(request, trustedProxies);
+    // Peer address, method, target and body limits: lib/http/edge.ts (refusals are 4xx).
+    if (!(await admitRequest(request, response))) return;
     // The cache's own fills (and anyone else sending the header) go straight to Next.js, where
     // only this process's credential means anything.
     const cacheable =

@@ -56,9 +56,11 @@ if (!env.STRIPE_SECRET_KEY) {
 
 console.log(`\nFolio is starting at http://localhost:${port}\n`);
 // `npm start`: the production server (server.ts) exactly as it runs anywhere else.
+// Demo mode shows every sign-in link on /outbox: loopback only, whatever HOSTNAME the shell or a
+// container exported (Docker sets it to the container's name, which resolves to its network address).
 const server = spawn("npm", ["start", "--silent"], {
   stdio: "inherit",
-  env: { ...env, PORT: port },
+  env: { ...env, PORT: port, HOSTNAME: "127.0.0.1" },
 });
 children.push(server);
 server.on("exit", (code) => {

@@ -2,17 +2,22 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DocumentMeta } from "@/components/reading/DocumentMeta";
 import { isLocale, messagesFor } from "@/lib/i18n";
-import { listLibrary } from "@/lib/reading/documents";
+import { decodeCursor, listLibrary } from "@/lib/reading/documents";
 import { queryValue } from "@/lib/http/request-values";
 
 export default async function LibraryPage({ params, searchParams }: PageProps<"/[locale]">) {
   const { locale } = await params;
   if (!isLocale(locale)) notFound();
   const query = await searchParams;
-  const page = await listLibrary({
-    older: queryValue(query.older),
-    newer: queryValue(query.newer),
-  });
+  const older = queryValue(query.older);
+  const newer = queryValue(query.newer);
+  // A cursor Folio did not write names no page of the library: "not found", not the first page.
+  if (
+    (older !== undefined && !decodeCursor(older)) ||
+    (newer !== undefined && !decodeCursor(newer))
+  )
+    notFound();
+  const page = await listLibrary({ older, newer });
   const messages = messagesFor(locale);
 
   return (

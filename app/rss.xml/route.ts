@@ -16,7 +16,9 @@ export async function GET() {
   return new Response(rss, {
     headers: {
       "Content-Type": "application/rss+xml; charset=utf-8",
-      "Cache-Control": "public, max-age=300",
+      // Its items carry each document's opening free text, which a re-import can make paid: no
+      // shared or browser cache may keep it (lib/http/page-cache.ts bounds Folio's own to 1 s).
+      "Cache-Control": "public, max-age=0, must-revalidate",
     },
   });
 }

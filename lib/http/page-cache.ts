@@ -15,17 +15,26 @@ import { negotiateLocale, localeCookieName } from "@/lib/i18n/locales";
  *   lib/reading/documents.ts). Signed-in readers without full access always go to Next.js.
  *
  * RSC and prefetch requests, server actions, other query strings and other pages always go to
- * Next.js. Freshness: an entry older than `maxAgeMs` (1 s) is refreshed in the background while
- * the stale copy is served once more, so a re-import shows within about a second.
+ * Next.js. Freshness is bounded where the cache answers: an entry is served only while its fill
+ * started at most `maxAgeMs` (1 s) ago — the fill's start, not its end, is when the data was read
+ * — and a request joins a fill in flight only if that fill started at most `maxAgeMs` before the
+ * request arrived. Past that the request waits for a new fill; nothing stale is served "once more"
+ * while refreshing. So once a re-import has committed, no answer from this cache, on any instance,
+ * carries the old rendering for more than a second, however long the cache sat idle.
  */
 
 export type PageVariant = "anonymous" | "full";
 
-export interface CachedPage {
+/** A rendered page as the fill returns it. */
+export interface RenderedPage {
   status: number;
   headers: [string, string][];
   body: Buffer;
-  storedAt: number;
+}
+
+/** A rendered page with the time (on the cache's clock) its fill started, i.e. its data was read. */
+export interface CachedPage extends RenderedPage {
+  readAt: number;
 }
 
 /** A request the cache may answer, before its viewer is known. */
@@ -106,47 +115,72 @@ export interface PageCacheOptions {
   maxAgeMs: number;
   /** The bodies kept, in bytes; the least recently stored go first. */
   maxBytes: number;
+  /** The cache's clock, in milliseconds (monotonic by default, so wall-clock jumps do not matter). */
+  now?: () => number;
+}
+
+interface Fill {
+  startedAt: number;
+  done: Promise<CachedPage | null>;
 }
 
 export class PageCache {
   private readonly entries = new Map<string, CachedPage>();
-  private readonly refreshing = new Map<string, Promise<CachedPage | null>>();
+  private readonly fills = new Map<string, Fill>();
+  private readonly now: () => number;
   private bytes = 0;
 
   constructor(
     /** Renders the page for the key's class of viewer (see the module comment). */
-    private readonly fill: (key: string) => Promise<CachedPage | null>,
+    private readonly fill: (key: string) => Promise<RenderedPage | null>,
     private readonly options: PageCacheOptions = { maxAgeMs: 1000, maxBytes: 64 * 1024 * 1024 },
-  ) {}
+  ) {
+    this.now = options.now ?? (() => performance.now());
+  }
 
-  /** The page for this key: from the cache, or filled once however many requests ask at once. */
-  async get(key: string, now = Date.now()): Promise<{ page: CachedPage; hit: boolean } | null> {
+  /**
+   * The page for this key: a fresh entry, a fill in flight that started recently enough, or a new
+   * fill, shared by however many requests ask at once.
+   */
+  async get(key: string): Promise<{ page: CachedPage; hit: boolean } | null> {
+    const arrivedAt = this.now();
     const cached = this.entries.get(key);
-    if (cached) {
-      if (now - cached.storedAt > this.options.maxAgeMs) void this.refresh(key);
-      return { page: cached, hit: true };
-    }
-    const page = await this.refresh(key);
+    if (cached && this.isFresh(cached.readAt, arrivedAt)) return { page: cached, hit: true };
+    const running = this.fills.get(key);
+    const fill = running && this.isFresh(running.startedAt, arrivedAt) ? running : this.start(key);
+    const page = await fill.done;
     return page ? { page, hit: false } : null;
   }
 
-  private refresh(key: string): Promise<CachedPage | null> {
-    let pending = this.refreshing.get(key);
-    if (!pending) {
-      pending = this.fill(key)
-        .then((page) => {
-          if (page && page.status === 200) this.store(key, page);
-          else this.remove(key);
+  private isFresh(readAt: number, at: number): boolean {
+    return at - readAt <= this.options.maxAgeMs;
+  }
+
+  private start(key: string): Fill {
+    const startedAt = this.now();
+    const fill: Fill = {
+      startedAt,
+      done: this.fill(key)
+        .then((rendered) => {
+          const page = rendered && { ...rendered, readAt: startedAt };
+          // A slower, older fill never replaces what a newer one stored.
+          const current = this.entries.get(key);
+          if (!current || current.readAt <= startedAt) {
+            if (page && page.status === 200) this.store(key, page);
+            else this.remove(key);
+          }
           return page;
         })
         .catch((error: unknown) => {
           console.error("[folio] page cache fill failed", error);
           return null;
         })
-        .finally(() => this.refreshing.delete(key));
-      this.refreshing.set(key, pending);
-    }
-    return pending;
+        .finally(() => {
+          if (this.fills.get(key) === fill) this.fills.delete(key);
+        }),
+    };
+    this.fills.set(key, fill);
+    return fill;
   }
 
   private store(key: string, page: CachedPage): void {

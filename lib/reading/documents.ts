@@ -182,11 +182,21 @@ export function encodeCursor(document: Cursor): string {
   return Buffer.from(`${document.publishedAt.toISOString()}|${document.id}`).toString("base64url");
 }
 
+/** A cursor's timestamp exactly as encodeCursor writes it (four-digit years only). */
+const cursorTimestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const cursorId = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The cursor encodeCursor made, or null for anything else. Only what encodeCursor can write is
+ * accepted: `new Date` also parses extended years such as "+275760-09-13", which the database
+ * drivers cannot bind, and other free forms that would reach the query.
+ */
 export function decodeCursor(value: string | undefined): Cursor | null {
   if (!value) return null;
-  const [iso, id] = Buffer.from(value, "base64url").toString("utf8").split("|");
-  const publishedAt = new Date(iso ?? "");
-  if (!id || Number.isNaN(publishedAt.getTime())) return null;
+  const [iso = "", id = "", ...rest] = Buffer.from(value, "base64url").toString("utf8").split("|");
+  if (rest.length > 0 || !cursorTimestamp.test(iso) || !cursorId.test(id)) return null;
+  const publishedAt = new Date(iso);
+  if (Number.isNaN(publishedAt.getTime()) || publishedAt.toISOString() !== iso) return null;
   return { publishedAt, id };
 }
 

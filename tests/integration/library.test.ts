@@ -125,15 +125,23 @@ describe("library pagination", () => {
     }
   });
 
-  it.each(["", "not-a-cursor", Buffer.from("2026-13-45|x").toString("base64url")])(
-    "treats a malformed cursor %j as the first page",
-    async (cursor) => {
-      expect(decodeCursor(cursor)).toBeNull();
-      const page = await listLibrary({ limit: 10, older: cursor });
-      expect(page.documents).toHaveLength(10);
-      expect(page.newerCursor).toBeNull();
-    },
-  );
+  it.each([
+    "",
+    "not-a-cursor",
+    Buffer.from("2026-13-45|x").toString("base64url"),
+    // Issue 9 finding 10: extended years parse in JavaScript but no database driver binds them.
+    "KzI3NTc2MC0wOS0xM1QwMDowMDowMC4wMDBafHg",
+    Buffer.from("-000001-01-01T00:00:00.000Z|x").toString("base64url"),
+    Buffer.from("2026-02-30T00:00:00.000Z|x").toString("base64url"),
+    Buffer.from("2026-01-01|x").toString("base64url"),
+    Buffer.from("2026-01-01T00:00:00.000Z|x|y").toString("base64url"),
+    Buffer.from("2026-01-01T00:00:00.000Z|").toString("base64url"),
+  ])("treats a malformed cursor %j as the first page", async (cursor) => {
+    expect(decodeCursor(cursor)).toBeNull();
+    const page = await listLibrary({ limit: 10, older: cursor });
+    expect(page.documents).toHaveLength(10);
+    expect(page.newerCursor).toBeNull();
+  });
 });
 
 describe("sample seeding on first start", () => {

@@ -1,17 +1,21 @@
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
-import { env, isLoopbackUrl } from "@/lib/config/env";
+import { env } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
+import { mayReadOutbox, peerAddressHeader } from "@/lib/http/peer-address";
 import { formatDate, isLocale, messagesFor } from "@/lib/i18n";
 
 /**
  * Demo mode's outbox: the mail Folio would have sent, for the quick start without SMTP. It exists
- * only in demo mode (which itself requires a localhost site URL) and only answers local requests.
+ * only in demo mode (which itself requires a localhost site URL) and only answers connections from
+ * this machine: judged by the socket's peer address, which server.ts writes into every request
+ * (never by Host, which a client on the network sets to "localhost" as easily as anything).
+ * Under `next dev`/`next start` there is no such header, so the outbox stays closed there.
  */
 export default async function OutboxPage({ params }: PageProps<"/[locale]/outbox">) {
   const { locale } = await params;
-  const host = (await headers()).get("host") ?? "";
-  if (!isLocale(locale) || !env().demoMode || !isLoopbackUrl(`http://${host}`)) notFound();
+  const peerAddress = (await headers()).get(peerAddressHeader);
+  if (!isLocale(locale) || !mayReadOutbox(env(), peerAddress)) notFound();
   const messages = messagesFor(locale);
   const mails = await (
     await db()

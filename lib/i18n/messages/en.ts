@@ -183,4 +183,13 @@ export const en: Messages = {
       "{provider} sign-in was just linked to your Folio account. If this was not you, remove it on your account page and sign out everywhere.",
     mailButton: "Open your account page",
   },
+  // Requests refused at the HTTP edge (lib/http/edge.ts), before they reach a page.
+  httpRefusals: {
+    badTarget: "Bad request: the address contains characters that cannot be decoded.",
+    methodNotAllowed: "This request method is not supported.",
+    payloadTooLarge: "The request body is too large and was refused.",
+    unsupportedMediaType: "This content type is not supported here.",
+    badBody: "The request body is malformed and could not be read.",
+    crossOrigin: "Form submissions from other sites are refused.",
+  },
 };

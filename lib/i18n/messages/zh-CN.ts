@@ -166,6 +166,15 @@ export const zhCN = {
       "你的 Folio 账户刚刚关联了 {provider} 登录。如果不是你本人操作，请在账户页面移除它并在所有设备上退出。",
     mailButton: "打开账户页面",
   },
+  // Requests refused at the HTTP edge (lib/http/edge.ts), before they reach a page.
+  httpRefusals: {
+    badTarget: "请求地址无效：路径中含有无法解码的字符。",
+    methodNotAllowed: "不支持此请求方法。",
+    payloadTooLarge: "请求内容过大，已被拒绝。",
+    unsupportedMediaType: "不支持此内容类型。",
+    badBody: "请求内容格式有误，无法读取。",
+    crossOrigin: "拒绝来自其他网站的表单提交。",
+  },
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -1,0 +1,87 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { messagesFor, negotiateLocale, localeCookieName } from "@/lib/i18n";
+import { captureBody, type CapturedBody } from "@/lib/http/bounded-body";
+import {
+  bodyLimit,
+  hasBody,
+  judgeRequestBody,
+  judgeRequestHead,
+  refusal,
+  routeClass,
+  allowedMethods,
+  type Refusal,
+} from "@/lib/http/edge-policy";
+import { peerAddressHeader } from "@/lib/http/peer-address";
+
+/**
+ * The first thing server.ts does with every request, before the page cache or Next.js: records
+ * the socket's peer address (overwriting any such header the client sent), refuses what
+ * lib/http/edge-policy.ts does not accept with a localised 4xx, and reads any body within its
+ * route's limit (by Content-Length up front, by counting bytes for chunked bodies), replaying it
+ * to Next.js only when it is complete and well-formed. Returns whether the request goes on.
+ */
+export async function admitRequest(
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<boolean> {
+  request.headers[peerAddressHeader] = request.socket.remoteAddress ?? "";
+  const head = judgeRequestHead(request);
+  if (head) return refuse(request, response, head);
+  const needsBody = hasBody(request.headers) || routeClass(request) === "action";
+  if (!needsBody) return true;
+  const captured: CapturedBody = hasBody(request.headers)
+    ? await captureBody(request, bodyLimit(request))
+    : { outcome: "complete", body: Buffer.alloc(0), replay: () => {} };
+  if (captured.outcome === "aborted") {
+    request.socket.destroy();
+    return false;
+  }
+  if (captured.outcome === "too-large")
+    return refuse(request, response, refusal("payloadTooLarge"));
+  const body = await judgeRequestBody(request, captured.body);
+  if (body) return refuse(request, response, body);
+  captured.replay();
+  return true;
+}
+
+const savedLocale = new RegExp(`(?:^|;\\s*)${localeCookieName}=([^;]+)`);
+
+function refuse(request: IncomingMessage, response: ServerResponse, refused: Refusal): false {
+  const acceptLanguage = request.headers["accept-language"];
+  const locale = negotiateLocale(
+    savedLocale.exec(request.headers.cookie ?? "")?.[1],
+    typeof acceptLanguage === "string" ? acceptLanguage : null,
+  );
+  const text = `${messagesFor(locale).httpRefusals[refused.reason]}\n`;
+  // A refused body is never kept: after the answer it is discarded, briefly, then the socket closes.
+  const closes = hasBody(request.headers) && !request.complete;
+  if (closes) lingerThenClose(request, response);
+  response.writeHead(refused.status, {
+    "content-type": "text/plain; charset=utf-8",
+    "content-language": locale,
+    "content-length": Buffer.byteLength(text),
+    "cache-control": "no-store",
+    "x-content-type-options": "nosniff",
+    ...(refused.status === 405 ? { allow: allowedMethods.join(", ") } : {}),
+  });
+  response.end(request.method === "HEAD" ? undefined : text);
+  return false;
+}
+
+/** How long a refused upload is read and thrown away after the answer (nginx's lingering close). */
+const lingerMs = 1000;
+
+/**
+ * Closing the socket at once while the client is still sending makes the kernel reset the
+ * connection, and the client often loses the 4xx it was sent. So, like nginx's lingering close,
+ * the answer goes out on a connection that stays open, Node's server discards the rest of the body
+ * as it arrives (it drains an unread request once the response has finished), and the socket is
+ * closed after a moment whatever the client is still doing.
+ */
+function lingerThenClose(request: IncomingMessage, response: ServerResponse): void {
+  const socket = request.socket;
+  response.once("finish", () => {
+    const timer = setTimeout(() => socket.destroy(), lingerMs);
+    socket.once("close", () => clearTimeout(timer));
+  });
+}
