@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import next from "next";
 import { sessionTokenFromCookieHeader } from "@/lib/auth/session-token";
+import { env } from "@/lib/config/env";
 import {
   PageCache,
   cacheablePageRequest,
@@ -15,6 +16,7 @@ import {
   type CacheablePageRequest,
 } from "@/lib/http/page-cache";
 import { createPageFillCredential, pageFillHeader } from "@/lib/http/page-fill-credential";
+import { refuseSignInOverload } from "@/lib/http/sign-in-gate";
 import { mayReadAllPaidText } from "@/lib/reading/documents";
 import { viewerForSessionToken } from "@/lib/reading/viewer";
 
@@ -64,7 +66,11 @@ async function main() {
       : null;
   }
 
+  const { siteUrl } = env();
+
   async function serve(request: IncomingMessage, response: ServerResponse) {
+    // Sign-in attempts over their limits or capacity are answered here, before any work.
+    if (refuseSignInOverload(request, response, siteUrl)) return;
     // The cache's own fills (and anyone else sending the header) go straight to Next.js, where
     // only this process's credential means anything.
     const cacheable =

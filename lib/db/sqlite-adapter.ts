@@ -25,7 +25,10 @@ type IsolationLevel = Parameters<SqlDriverAdapter["startTransaction"]>[0];
  *
  * The adapter has one connection; like Prisma's, it runs one transaction at a time on it.
  */
-export function sqliteAdapterFactory(filePath: string, retry: BusyRetryPolicy = DEFAULT_BUSY_RETRY) {
+export function sqliteAdapterFactory(
+  filePath: string,
+  retry: BusyRetryPolicy = DEFAULT_BUSY_RETRY,
+): Pick<PrismaBetterSQLite3, "provider" | "adapterName" | "connect"> {
   const inner = new PrismaBetterSQLite3({ url: `file:${filePath}`, timeout: SQLITE_BUSY_WAIT_MS });
   return {
     provider: inner.provider,

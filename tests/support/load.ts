@@ -45,7 +45,11 @@ interface AutocannonJson {
 }
 
 export function startLoad(run: LoadRun): { done: Promise<LoadReport>; child: ChildProcess } {
-  const args = ["tsx", path.join(repoRoot, "tests", "support", "load-runner.ts"), JSON.stringify(run)];
+  const args = [
+    "tsx",
+    path.join(repoRoot, "tests", "support", "load-runner.ts"),
+    JSON.stringify(run),
+  ];
   let child: ChildProcess | undefined;
   const done = new Promise<LoadReport>((resolve, reject) => {
     child = execFile(
