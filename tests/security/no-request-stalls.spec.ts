@@ -80,22 +80,27 @@ test("a write waiting 3 s for another process's write lock stalls no other reque
   test.setTimeout(60_000);
   await warm(documentPath);
   await warm("/api/health");
+  // Warm the sign-in mail path too, so its first compile is not measured.
+  expect(await requestSignInMail(uniqueEmail("warm-mail"), uniqueIp())).toBe(200);
+  const mailedEmail = uniqueEmail("locked-mail");
+  const mailRequested = new Date();
   const ip = uniqueIp();
   // The probes run before, during and after the lock, so requests stalled by it finish within
   // their run and are counted.
-  const probes = Promise.all([
-    runLoad({ url: `${baseURL}/api/health`, connections: 2, seconds: 6 }),
-    runLoad({ url: `${baseURL}${documentPath}`, connections: 2, seconds: 6 }),
-  ]);
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  const probeRun = (seconds: number) => [
+    startLoad({ url: `${baseURL}/api/health`, connections: 2, seconds }),
+    startLoad({ url: `${baseURL}${documentPath}`, connections: 2, seconds }),
+  ];
+  // What this machine gives without the lock (it may be shared with other work).
+  const [healthBefore, cachedBefore] = await Promise.all(probeRun(3).map((run) => run.done));
+  const probeRuns = probeRun(6);
+  const probes = Promise.all(probeRuns.map((run) => run.done));
+  await Promise.all(probeRuns.map((run) => run.running));
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
   const lock = await holdWriteLock();
   const lockedAt = Date.now();
   let write: { status: number; afterMs: number };
   let mailWrite: { status: number; afterMs: number };
-  const mailedEmail = uniqueEmail("locked-mail");
-  const mailRequested = new Date();
-  // Warm the sign-in mail path, so its first compile is not measured.
-  await requestSignInMail(uniqueEmail("warm-mail"), uniqueIp());
   try {
     // A mailed-code guess: its rate-limit counter is a write, before next-auth's token lookup.
     const guess = fetch(
@@ -126,12 +131,19 @@ test("a write waiting 3 s for another process's write lock stalls no other reque
     `the locked sign-in mail request answered ${mailWrite.status} after ${mailWrite.afterMs} ms`,
   );
 
-  for (const report of [health, cached]) {
+  console.log(describeLoad("health before the lock", healthBefore!));
+  console.log(describeLoad("cached page before the lock", cachedBefore!));
+  for (const [report, before] of [
+    [health, healthBefore!],
+    [cached, cachedBefore!],
+  ] as const) {
     expect(report.requests).toBeGreaterThan(50);
     expect(report.errors + report.timeouts + report.non2xx).toBe(0);
-    expect(report.p99Ms).toBeLessThan(50);
-    // A stall hits only the few requests in flight, which p99 can hide; the slowest shows it.
-    expect(report.maxMs).toBeLessThan(500);
+    // The lock may add at most 50 ms to what the machine gives anyway.
+    expect(report.p99Ms).toBeLessThan(50 + before.p99Ms);
+    // A stall hits only the few requests in flight, which p99 can hide; the slowest shows it
+    // (a stalled loop holds them for the rest of the 3 s lock).
+    expect(report.maxMs).toBeLessThan(1_000 + before.maxMs);
   }
   // The write waited for the lock and then completed: next-auth's answer (a redirect to the
   // sign-in page), with the attempt counted in the database, not lost or answered with a 500.
@@ -191,7 +203,8 @@ async function signInByMailedLink(email: string, ip: string): Promise<string> {
 }
 
 test("under a 100-connection flood of wrong passwords, cached and subscriber pages stay fast", async () => {
-  test.setTimeout(90_000);
+  // Starting each load process takes seconds on a busy machine; the flood itself lasts 12 s.
+  test.setTimeout(180_000);
   const email = uniqueEmail("flood-subscriber");
   const subscriberIp = uniqueIp();
   const sessionCookie = await signInByMailedLink(email, subscriberIp);
@@ -202,12 +215,28 @@ test("under a 100-connection flood of wrong passwords, cached and subscriber pag
   const subscriberPage = await fetch(`${baseURL}${documentPath}`, { headers: subscriberHeaders });
   expect(await subscriberPage.text()).toContain(process.env.FOLIO_TEST_CANARY!);
 
+  // What this machine gives without the flood (it may be shared with other work): the flood
+  // may add at most the target on top of it.
+  const probe = (seconds: number) =>
+    Promise.all([
+      runLoad({ url: `${baseURL}${documentPath}`, connections: 2, seconds }),
+      runLoad({
+        url: `${baseURL}${documentPath}`,
+        connections: 2,
+        seconds,
+        headers: subscriberHeaders,
+      }),
+    ]);
+  const [cachedBefore, subscriberBefore] = await probe(4);
+
   const { token, cookie } = await csrf();
   const flood = {
     url: `${baseURL}/api/auth/callback/password`,
     method: "POST" as const,
-    seconds: 10,
+    seconds: 12,
     headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+    // Bounded: 100 connections, 400 attempts a second in all (the unfixed server managed a few).
+    overallRate: 200,
   };
   const floods = [
     // One client hammering one account.
@@ -227,17 +256,12 @@ test("under a 100-connection flood of wrong passwords, cached and subscriber pag
       rotate: true,
     }),
   ];
+  await Promise.all(floods.map((run) => run.running));
   await new Promise((resolve) => setTimeout(resolve, 2_000));
-  const [cached, subscriber] = await Promise.all([
-    runLoad({ url: `${baseURL}${documentPath}`, connections: 2, seconds: 6 }),
-    runLoad({
-      url: `${baseURL}${documentPath}`,
-      connections: 2,
-      seconds: 6,
-      headers: subscriberHeaders,
-    }),
-  ]);
+  const [cached, subscriber] = await probe(6);
   const [single, spread] = await Promise.all(floods.map((run) => run.done));
+  console.log(describeLoad("cached page before the flood", cachedBefore));
+  console.log(describeLoad("subscriber page before the flood", subscriberBefore));
   console.log(describeLoad("flood, one client", single!));
   console.log(describeLoad("flood, spread out", spread!));
   console.log(describeLoad("cached page during the flood", cached));
@@ -247,8 +271,13 @@ test("under a 100-connection flood of wrong passwords, cached and subscriber pag
     expect(report.requests).toBeGreaterThan(50);
     expect(report.errors + report.timeouts + report.non2xx).toBe(0);
   }
-  expect(cached.p99Ms).toBeLessThan(50);
-  expect(subscriber.p99Ms).toBeLessThan(200);
+  expect(cached.p99Ms).toBeLessThan(50 + cachedBefore.p99Ms);
+  expect(subscriber.p99Ms).toBeLessThan(200 + subscriberBefore.p99Ms);
+  // The flood was answered, quickly and without errors: refused (429, 503) or turned away.
+  for (const report of [single!, spread!]) {
+    expect(report.errors + report.timeouts).toBe(0);
+    expect(report.statusClasses["5xx"]! + report.statusClasses["4xx"]!).toBe(report.requests);
+  }
 });
 
 test.describe("a client over its limit is refused with 429 before Next.js does any work", () => {
@@ -284,6 +313,9 @@ test.describe("a client over its limit is refused with 429 before Next.js does a
         await response.arrayBuffer();
         expect(response.status).not.toBe(429);
       }
+      // The 51st is counted and denied where the password or code is checked; from then on
+      // server.ts refuses at once.
+      await (await attempt()).arrayBuffer();
       for (let count = 0; count < 3; count += 1) {
         const refused = await attempt();
         expect(refused.status).toBe(429);
@@ -311,4 +343,31 @@ test.describe("a client over its limit is refused with 429 before Next.js does a
     expect(refused.status).toBe(429);
     expect(refused.headers.get("retry-after")).toMatch(/^\d+$/);
   });
+});
+
+test("a mailed code cannot be guessed past the limit by sending the guesses as POST", async () => {
+  const email = uniqueEmail("post-guess");
+  const { token, cookie } = await csrf();
+  const guess = (method: "GET" | "POST") =>
+    fetch(`${baseURL}/api/auth/callback/email?email=${encodeURIComponent(email)}&token=000000`, {
+      method,
+      headers: {
+        cookie,
+        "x-forwarded-for": uniqueIp(),
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: method === "POST" ? new URLSearchParams({ csrfToken: token }) : undefined,
+      redirect: "manual",
+    });
+  // Five guesses per address per 15 minutes, whatever the method they come by.
+  for (let count = 0; count < 5; count += 1) {
+    const response = await guess("POST");
+    expect(response.headers.get("location") ?? "").not.toContain("TooManyAttempts");
+    expect(response.status).not.toBe(429);
+  }
+  for (const method of ["POST", "GET"] as const) {
+    const refused = await guess(method);
+    const location = refused.headers.get("location") ?? "";
+    expect(refused.status === 429 || location.includes("error=TooManyAttempts")).toBe(true);
+  }
 });

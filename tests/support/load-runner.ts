@@ -24,6 +24,8 @@ const run = JSON.parse(process.argv[2] ?? "{}") as LoadRun;
 let sequence = 0;
 const fill = (text: string, value: string) => text.replaceAll("{n}", value);
 
+// Tells startLoad() that the load begins now (starting tsx can take seconds on a busy machine).
+process.stderr.write("running\n");
 autocannon({
   url: run.url,
   connections: run.connections,

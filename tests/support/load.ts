@@ -44,7 +44,15 @@ interface AutocannonJson {
   "5xx": number;
 }
 
-export function startLoad(run: LoadRun): { done: Promise<LoadReport>; child: ChildProcess } {
+export interface StartedLoad {
+  /** The measurements, once the run is over. */
+  done: Promise<LoadReport>;
+  /** Resolves when the load begins. */
+  running: Promise<void>;
+  child: ChildProcess;
+}
+
+export function startLoad(run: LoadRun): StartedLoad {
   const args = [
     "tsx",
     path.join(repoRoot, "tests", "support", "load-runner.ts"),
@@ -78,7 +86,15 @@ export function startLoad(run: LoadRun): { done: Promise<LoadReport>; child: Chi
     );
   });
   if (!child) throw new Error("autocannon did not start");
-  return { done, child };
+  const started = child;
+  const running = new Promise<void>((resolve, reject) => {
+    started.stderr?.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes("running")) resolve();
+    });
+    started.once("exit", () => reject(new Error("the load ended before it began")));
+  });
+  running.catch(() => undefined); // awaited by callers that care; never an unhandled rejection
+  return { done, running, child };
 }
 
 export function runLoad(run: LoadRun): Promise<LoadReport> {

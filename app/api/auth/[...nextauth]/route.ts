@@ -12,8 +12,9 @@ async function handle(request: NextRequest, context: Context) {
   process.env.NEXTAUTH_URL ??= env().siteUrl;
   const { nextauth } = await context.params;
   // Every try of a mailed code or link counts, per address and per client, before next-auth
-  // looks it up: six digits cannot be guessed within the limit.
-  if (request.method === "GET" && nextauth.join("/") === "callback/email") {
+  // looks it up: six digits cannot be guessed within the limit. Whatever the method: next-auth
+  // checks a POST to this path too (the code and address come from the query either way).
+  if (nextauth.join("/") === "callback/email") {
     const decision = await consumeLimit("code-guess", {
       email: request.nextUrl.searchParams.get("email"),
       ip: clientIp(request.headers),
