@@ -87,15 +87,17 @@ test("a write waiting 3 s for another process's write lock stalls no other reque
   const ip = uniqueIp();
   // The probes run before, during and after the lock, so requests stalled by it finish within
   // their run and are counted.
-  const probeRun = (seconds: number) => [
-    startLoad({ url: `${baseURL}/api/health`, connections: 2, seconds }),
-    startLoad({ url: `${baseURL}${documentPath}`, connections: 2, seconds }),
-  ];
+  const probeRun = (seconds: number) =>
+    [
+      startLoad({ url: `${baseURL}/api/health`, connections: 2, seconds }),
+      startLoad({ url: `${baseURL}${documentPath}`, connections: 2, seconds }),
+    ] as const;
   // What this machine gives without the lock (it may be shared with other work).
-  const [healthBefore, cachedBefore] = await Promise.all(probeRun(3).map((run) => run.done));
+  const baseline = probeRun(3);
+  const [healthBefore, cachedBefore] = await Promise.all([baseline[0].done, baseline[1].done]);
   const probeRuns = probeRun(6);
-  const probes = Promise.all(probeRuns.map((run) => run.done));
-  await Promise.all(probeRuns.map((run) => run.running));
+  const probes = Promise.all([probeRuns[0].done, probeRuns[1].done]);
+  await Promise.all([probeRuns[0].running, probeRuns[1].running]);
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   const lock = await holdWriteLock();
   const lockedAt = Date.now();
@@ -131,11 +133,11 @@ test("a write waiting 3 s for another process's write lock stalls no other reque
     `the locked sign-in mail request answered ${mailWrite.status} after ${mailWrite.afterMs} ms`,
   );
 
-  console.log(describeLoad("health before the lock", healthBefore!));
-  console.log(describeLoad("cached page before the lock", cachedBefore!));
+  console.log(describeLoad("health before the lock", healthBefore));
+  console.log(describeLoad("cached page before the lock", cachedBefore));
   for (const [report, before] of [
-    [health, healthBefore!],
-    [cached, cachedBefore!],
+    [health, healthBefore],
+    [cached, cachedBefore],
   ] as const) {
     expect(report.requests).toBeGreaterThan(50);
     expect(report.errors + report.timeouts + report.non2xx).toBe(0);
