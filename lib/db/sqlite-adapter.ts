@@ -34,7 +34,13 @@ export function sqliteAdapterFactory(
     provider: inner.provider,
     adapterName: inner.adapterName,
     async connect(): Promise<SqlDriverAdapter> {
-      return nonBlockingAdapter(await inner.connect(), retry);
+      const connection = await inner.connect();
+      // In WAL mode, synchronous=NORMAL syncs at checkpoints instead of at every commit: with the
+      // default (FULL) each autocommit write, such as a rate-limit counter, held the event loop in
+      // fsync for ~9 ms (p99 ~23 ms measured here), four of them per sign-in attempt. An
+      // application crash loses nothing; a power loss may lose the last commits, never the file.
+      await connection.executeScript("PRAGMA synchronous = NORMAL");
+      return nonBlockingAdapter(connection, retry);
     },
   };
 }
