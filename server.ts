@@ -23,6 +23,7 @@ import {
 import { admitRequest } from "@/lib/http/edge";
 import { createPageFillCredential, pageFillHeader } from "@/lib/http/page-fill-credential";
 import { listenHostname } from "@/lib/http/listen-address";
+import { refuseSignInOverload } from "@/lib/http/sign-in-gate";
 import { mayReadAllPaidText } from "@/lib/reading/documents";
 import { viewerForSessionToken } from "@/lib/reading/viewer";
 
@@ -75,8 +76,12 @@ async function main() {
       : null;
   }
 
+  const { siteUrl } = env();
+
   async function serve(request: IncomingMessage, response: ServerResponse) {
     stampClientAddress(request, trustedProxies);
+    // Sign-in attempts over their limits or capacity are answered here, before any work.
+    if (refuseSignInOverload(request, response, siteUrl)) return;
     // Peer address, method, target and body limits: lib/http/edge.ts (refusals are 4xx).
     if (!(await admitRequest(request, response))) return;
     // The cache's own fills (and anyone else sending the header) go straight to Next.js, where

@@ -23,6 +23,7 @@ import { verifyPassword } from "@/lib/auth/password";
 import { consumeLimit, resetLimit } from "@/lib/auth/rate-limit";
 import { clientIp } from "@/lib/auth/request-ip";
 import { checkSignInCode, hashSignInToken, storeSignInCode } from "@/lib/auth/sign-in-codes";
+import { WorkSlotsFull } from "@/lib/auth/work-slots";
 import { env, requireAuthSecret } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
 import { safeReturnPath } from "@/lib/http/safe-return-path";
@@ -110,11 +111,15 @@ function passwordProvider(): Provider {
         email,
         ip: clientIp(requestHeaders),
       });
-      // Unknown address, wrong password or too many attempts: the same answer, after the same work.
-      const user =
-        email && decision.allowed ? await (await db()).user.findUnique({ where: { email } }) : null;
-      const valid = await verifyPassword(user?.passwordHash ?? null, password);
-      if (!user || !valid || !decision.allowed) return null;
+      // Too many attempts: refused before any work (the limits never look at accounts, so this
+      // says nothing about the address). Unknown address or wrong password: the same answer,
+      // after the same work; with argon2 saturated, "try later" (the sign-in page's message).
+      if (!decision.allowed) throw new Error("TooManyAttempts");
+      const user = email ? await (await db()).user.findUnique({ where: { email } }) : null;
+      const valid = await verifyPassword(user?.passwordHash ?? null, password).catch((error) => {
+        throw error instanceof WorkSlotsFull ? new Error("TooManyAttempts") : error;
+      });
+      if (!user || !valid) return null;
       await resetLimit("password-sign-in", user.email ?? "");
       return { id: user.id, email: user.email, name: user.name };
     },

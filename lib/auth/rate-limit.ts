@@ -7,6 +7,7 @@ import {
   RateLimiterRes,
   type RateLimiterAbstract,
 } from "rate-limiter-flexible";
+import { rememberDenied } from "@/lib/auth/limit-mirror";
 import { env } from "@/lib/config/env";
 import { db, type Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite";
@@ -141,11 +142,15 @@ export function createRateLimits(
   return {
     async consume(action, subject) {
       await ready;
+      const keys = limitKeys(action, subject);
       const waits = await Promise.all(
-        limitKeys(action, subject).map(({ dimension, key }) =>
-          consumeOne(limiterFor(action, dimension), key),
-        ),
+        keys.map(({ dimension, key }) => consumeOne(limiterFor(action, dimension), key)),
       );
+      // server.ts refuses these keys' next attempts itself, before any work (limit-mirror.ts).
+      keys.forEach(({ key }, index) => {
+        const wait = waits[index];
+        if (typeof wait === "number") rememberDenied(key, Date.now() + wait);
+      });
       const denied = waits.filter((wait): wait is number => wait !== null);
       if (denied.length === 0) return { allowed: true };
       return { allowed: false, retryAfterSeconds: retryAfterSeconds(Math.max(...denied)) };

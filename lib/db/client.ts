@@ -1,6 +1,7 @@
 import "server-only";
 import { env, type DatabaseTarget } from "@/lib/config/env";
 import { migrateDatabase } from "@/lib/db/migrate";
+import { DEFAULT_BUSY_RETRY } from "@/lib/db/sqlite-busy";
 import type { PrismaClient } from "@/lib/db/generated/sqlite";
 
 /**
@@ -11,13 +12,17 @@ export type Db = PrismaClient;
 
 async function createClient(target: DatabaseTarget): Promise<Db> {
   if (target.provider === "sqlite") {
-    const [{ PrismaClient: SqliteClient }, { PrismaBetterSQLite3 }] = await Promise.all([
+    const [{ PrismaClient: SqliteClient }, { sqliteAdapterFactory }] = await Promise.all([
       import("@/lib/db/generated/sqlite"),
-      import("@prisma/adapter-better-sqlite3"),
+      import("@/lib/db/sqlite-adapter"),
     ]);
-    // WAL and foreign keys are set on the file by migrateDatabase; the timeout is per connection.
-    const adapter = new PrismaBetterSQLite3({ url: `file:${target.filePath}`, timeout: 10_000 });
-    return new SqliteClient({ adapter });
+    // WAL and foreign keys are set on the file by migrateDatabase. The adapter waits for other
+    // processes' write locks from timers, never on the event loop (lib/db/sqlite-adapter.ts), so
+    // a transaction may wait for its BEGIN IMMEDIATE as long as the adapter retries.
+    return new SqliteClient({
+      adapter: sqliteAdapterFactory(target.filePath),
+      transactionOptions: { maxWait: DEFAULT_BUSY_RETRY.budgetMs + 1_000 },
+    });
   }
   const [{ PrismaClient: PostgresClient }, { PrismaPg }] = await Promise.all([
     import("@/lib/db/generated/postgres"),

@@ -5,6 +5,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import type { DatabaseTarget } from "@/lib/config/env";
+import { retryWhileBusy, SQLITE_BUSY_WAIT_MS } from "@/lib/db/sqlite-busy";
 
 /**
  * Applies the checked-in SQL migrations (prisma/migrations/<provider>/<name>/migration.sql) in name
@@ -54,21 +55,27 @@ function pendingMigrations(all: readonly Migration[], applied: Map<string, strin
 const createLedger = `CREATE TABLE IF NOT EXISTS "_folio_migrations" ("name" TEXT PRIMARY KEY, "checksum" TEXT NOT NULL, "appliedAt" TEXT NOT NULL)`;
 const createState = `CREATE TABLE IF NOT EXISTS "_folio_state" ("key" TEXT PRIMARY KEY, "value" TEXT NOT NULL)`;
 
-/** Sets the connection options every SQLite connection of Folio uses. */
-export function configureSqliteConnection(connection: Database.Database): void {
-  connection.pragma("journal_mode = WAL");
-  connection.pragma("busy_timeout = 10000");
+/**
+ * Sets the connection options every SQLite connection of Folio uses. SQLite's own busy wait is a
+ * couple of milliseconds: it blocks the thread, so longer waits are retried from timers instead.
+ */
+export async function configureSqliteConnection(connection: Database.Database): Promise<void> {
+  connection.pragma(`busy_timeout = ${SQLITE_BUSY_WAIT_MS}`);
+  await retryWhileBusy(async () => connection.pragma("journal_mode = WAL"));
   connection.pragma("foreign_keys = ON");
 }
 
-function migrateSqlite(filePath: string, migrations: readonly Migration[]): string[] {
+async function migrateSqlite(
+  filePath: string,
+  migrations: readonly Migration[],
+): Promise<string[]> {
   fs.mkdirSync(path.dirname(filePath), { recursive: true });
   const connection = new Database(filePath);
   try {
-    configureSqliteConnection(connection);
-    // BEGIN IMMEDIATE takes the write lock up front: a second process waits (busy_timeout) and
-    // then finds the migrations already applied.
-    connection.exec("BEGIN IMMEDIATE");
+    await configureSqliteConnection(connection);
+    // BEGIN IMMEDIATE takes the write lock up front: a second process waits (retried from timers,
+    // so its event loop keeps serving) and then finds the migrations already applied.
+    await retryWhileBusy(async () => connection.exec("BEGIN IMMEDIATE"));
     try {
       connection.exec(createLedger);
       connection.exec(createState);
