@@ -22,5 +22,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     globalSetup: ["tests/integration/global-setup.ts"],
+    // Outside production Folio would otherwise make its session secret under ./data (the checkout).
+    env: { NEXTAUTH_SECRET: "vitest-secret-not-for-production-0123456789" },
   },
 });

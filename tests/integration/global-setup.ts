@@ -7,8 +7,6 @@ export default async function setup() {
   await wipeTestDatabase(url);
   process.env.DATABASE_URL = url;
   process.env.FOLIO_SEED_SAMPLES = "false";
-  // Outside production Folio would otherwise make its session secret under ./data (the checkout).
-  process.env.NEXTAUTH_SECRET ??= "vitest-secret-not-for-production-0123456789";
 
   // No test may write into the checkout (only .tmp/): the run fails naming the files it wrote.
   const before = workingTreeFingerprint(repoRoot);
