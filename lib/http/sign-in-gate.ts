@@ -19,7 +19,9 @@ import { zhCN } from "@/lib/i18n/messages/zh-CN";
  *   in all (503) are in Next.js at once; a flood from any number of addresses is answered at the
  *   door while the admitted few wait for argon2's slots (lib/auth/password.ts).
  */
-export const SIGN_IN_IN_FLIGHT = { perAddress: 4, total: 16 } as const;
+// Small on purpose: argon2 runs one or a few at a time (lib/auth/password.ts), so more attempts in
+// flight only wait there, each holding Next.js work and memory.
+export const SIGN_IN_IN_FLIGHT = { perAddress: 2, total: 6 } as const;
 
 interface GateState {
   total: number;
@@ -140,14 +142,20 @@ export function refuseSignInOverload(
   }
   state.total += 1;
   state.perAddress.set(addressKey, inFlight + 1);
+  // The place is freed when the response is sent, or when the client goes away before that.
+  // Not on the response's "close": behind Next.js it fires before the answer is written.
   let released = false;
-  response.once("close", () => {
+  const socket = request.socket;
+  const release = () => {
     if (released) return;
     released = true;
+    socket.off("close", release);
     state.total -= 1;
     const remaining = (state.perAddress.get(addressKey) ?? 1) - 1;
     if (remaining > 0) state.perAddress.set(addressKey, remaining);
     else state.perAddress.delete(addressKey);
-  });
+  };
+  response.once("finish", release);
+  socket.once("close", release);
   return false;
 }

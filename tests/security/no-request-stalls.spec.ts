@@ -141,8 +141,9 @@ test("a write waiting 3 s for another process's write lock stalls no other reque
   ] as const) {
     expect(report.requests).toBeGreaterThan(50);
     expect(report.errors + report.timeouts + report.non2xx).toBe(0);
-    // The lock may add at most 50 ms to what the machine gives anyway.
-    expect(report.p99Ms).toBeLessThan(50 + before.p99Ms);
+    // Compared with what the machine gives anyway: a stalled loop adds seconds; on an idle
+    // machine the baseline is a few ms, on a shared one hundreds, and noisy.
+    expect(report.p99Ms).toBeLessThan(50 + 2 * before.p99Ms);
     // A stall hits only the few requests in flight, which p99 can hide; the slowest shows it
     // (a stalled loop holds them for the rest of the 3 s lock).
     expect(report.maxMs).toBeLessThan(1_000 + before.maxMs);
