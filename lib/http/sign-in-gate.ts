@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { deniedUntil } from "@/lib/auth/limit-mirror";
 import { limitKeys, retryAfterSeconds, type LimitedAction } from "@/lib/auth/rate-limit-policy";
 import { clientIp } from "@/lib/auth/request-ip";
+import { clientAddressHeader } from "@/lib/http/client-address";
 import { escapeHtml } from "@/lib/documents/text-utils";
 import { en } from "@/lib/i18n/messages/en";
 import { zhCN } from "@/lib/i18n/messages/zh-CN";
@@ -41,10 +42,13 @@ export function signInAction(
 ): LimitedAction | null {
   const pathname = normalisedPath(url);
   if (pathname === null) return null;
-  if (method === "POST" && pathname === "/api/auth/callback/password") return "password-sign-in";
-  if (method === "POST" && pathname === "/api/auth/signin/email") return "mail-send";
-  // The route counts GET guesses; next-auth answers other methods on this path the same way.
-  if (pathname === "/api/auth/callback/email") return "code-guess";
+  // next-auth reads only the first two segments after /api/auth (action and provider), so
+  // `/api/auth/callback/email/x` is the same door: match the door and anything below it.
+  const at = (door: string) => pathname === door || pathname.startsWith(`${door}/`);
+  if (method === "POST" && at("/api/auth/callback/password")) return "password-sign-in";
+  if (method === "POST" && at("/api/auth/signin/email")) return "mail-send";
+  // A code is checked whatever the method (next-auth verifies a POST here as it does a GET).
+  if (at("/api/auth/callback/email")) return "code-guess";
   return null;
 }
 
@@ -65,19 +69,14 @@ function normalisedPath(url: string | undefined): string | null {
 }
 
 /**
- * The client address the counters key on: lib/auth/request-ip.ts over the request headers, with
- * the socket address standing in for X-Forwarded-For when there is none (as Next.js does before
- * the route runs).
+ * The client address the counters key on: the one server.ts stamped on this request from the
+ * socket and the trusted proxies (lib/http/client-address.ts), read the way the counters read it.
  */
 function counterAddress(request: IncomingMessage): string | null {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (typeof value === "string") headers.set(name, value);
-    else if (Array.isArray(value)) headers.set(name, value.join(", "));
-  }
-  if (!headers.has("x-forwarded-for") && request.socket.remoteAddress)
-    headers.set("x-forwarded-for", request.socket.remoteAddress);
-  return clientIp(headers);
+  const stamped = request.headers[clientAddressHeader];
+  return clientIp(
+    new Headers(typeof stamped === "string" ? { [clientAddressHeader]: stamped } : {}),
+  );
 }
 
 function guessedEmail(url: string | undefined): string | null {

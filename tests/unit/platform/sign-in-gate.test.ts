@@ -3,6 +3,11 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { clearLimitMirror, rememberDenied } from "@/lib/auth/limit-mirror";
 import { emailLimitKey } from "@/lib/auth/rate-limit-policy";
+import {
+  declareClientAddressFrontDoor,
+  parseTrustedProxies,
+  stampClientAddress,
+} from "@/lib/http/client-address";
 import { refuseSignInOverload, SIGN_IN_IN_FLIGHT, signInAction } from "@/lib/http/sign-in-gate";
 
 /**
@@ -18,6 +23,11 @@ describe("signInAction", () => {
     ["POST", "/api/auth/signin/email", "mail-send"],
     ["GET", "/api/auth/callback/email?email=a%40b.c&token=123456", "code-guess"],
     ["POST", "/api/auth/callback/email", "code-guess"],
+    // next-auth ignores segments after the provider: the same door.
+    ["GET", "/api/auth/callback/email/x?email=a%40b.c&token=1", "code-guess"],
+    ["POST", "/api/auth/callback/password/extra", "password-sign-in"],
+    ["POST", "/api/auth/signin/email/again", "mail-send"],
+    ["GET", "/api/auth/callback/emails", null],
     ["GET", "/api/auth/callback/password", null],
     ["GET", "/api/auth/signin/email", null],
     ["GET", "/api/auth/csrf", null],
@@ -35,7 +45,11 @@ let base: string;
 const held: (() => void)[] = [];
 
 beforeAll(async () => {
+  // As server.ts does: the test client is a trusted proxy on loopback that names each client.
+  const trusted = parseTrustedProxies("127.0.0.1");
+  declareClientAddressFrontDoor();
   server = createServer((request, response) => {
+    stampClientAddress(request, trusted);
     if (refuseSignInOverload(request, response, site)) return;
     held.push(() => response.end("next.js answered"));
   });
