@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ensurePlans } from "@/lib/billing/stripe";
 import { db, disconnectDb } from "@/lib/db/client";
 import { messagesFor } from "@/lib/i18n";
+import { startMailWorker, stopMailWorker } from "@/lib/mail/worker";
 import { entitlementOf } from "@/lib/reading/viewer";
 import { startStripeStandin, type StripeStandin } from "../../tools/stripe-standin/server";
 import { startMailCatcher, type MailCatcher } from "../support/servers/mail-catcher";
@@ -45,6 +46,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await stopMailWorker();
   await standin.close();
   await catcher.close();
   await disconnectDb();
@@ -52,6 +54,11 @@ afterAll(async () => {
 
 beforeEach(async () => {
   const database = await db();
+  // Mail leaves through the queue, delivered by the worker a server process runs; what an earlier
+  // test left queued is dropped (after the delivery in progress), so it cannot arrive in this one.
+  await stopMailWorker();
+  await database.mailJob.deleteMany();
+  startMailWorker();
   await database.processedStripeEvent.deleteMany();
   await database.subscription.deleteMany();
   await database.user.deleteMany();

@@ -7,6 +7,7 @@ import {
   type PlanPrice,
 } from "@/lib/billing/stripe";
 import { checkoutUrlFor, handleStripeWebhook, handledEvents } from "@/lib/billing/subscriptions";
+import { deliverDueMail } from "@/lib/mail/worker";
 import { db, disconnectDb, type Db } from "@/lib/db/client";
 import { startStripeStandin, type StripeStandin } from "../../tools/stripe-standin/server";
 
@@ -137,6 +138,8 @@ async function twoPaidSessions(email: string, locale: "en" | "zh-CN") {
 
 async function outcome(customerId: string, reader: { id: string; email: string | null }) {
   const database = await db();
+  // Mail leaves through the queue: deliver what is due, as the server's worker would.
+  await deliverDueMail();
   const subscriptions = [...standin.store.subscriptions.values()].filter(
     (subscription) => subscription.customer === customerId,
   );

@@ -48,6 +48,9 @@ const forwardedHeader = fc.oneof(
   fc.constant(undefined),
 );
 
+// With a secret given, parsing makes no local secret file in the working tree.
+const secret = { NEXTAUTH_SECRET: "client-address-test-secret-0123456789abcdef" };
+
 describe("clientAddress", () => {
   const none = parseTrustedProxies("");
   const loopback = parseTrustedProxies("127.0.0.1, ::1");
@@ -102,7 +105,9 @@ describe("FOLIO_TRUSTED_PROXIES", () => {
     "accepts %j",
     (list) => {
       expect(trustedProxyProblems(list)).toEqual([]);
-      expect(parseEnvironment({ FOLIO_TRUSTED_PROXIES: list }).trustedProxies).toBe(list);
+      expect(parseEnvironment({ ...secret, FOLIO_TRUSTED_PROXIES: list }).trustedProxies).toBe(
+        list,
+      );
     },
   );
 
@@ -110,14 +115,14 @@ describe("FOLIO_TRUSTED_PROXIES", () => {
     "refuses %j with a readable error",
     (list) => {
       expect(trustedProxyProblems(list)).toHaveLength(1);
-      expect(() => parseEnvironment({ FOLIO_TRUSTED_PROXIES: list })).toThrow(
+      expect(() => parseEnvironment({ ...secret, FOLIO_TRUSTED_PROXIES: list })).toThrow(
         /FOLIO_TRUSTED_PROXIES/,
       );
     },
   );
 
   it("defaults to trusting no proxy", () => {
-    expect(parseEnvironment({}).trustedProxies).toBe("");
+    expect(parseEnvironment(secret).trustedProxies).toBe("");
   });
 });
 

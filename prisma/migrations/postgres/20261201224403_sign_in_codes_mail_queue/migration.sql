@@ -1,6 +1,8 @@
--- At most one live sign-in code per address from now on: codes live 15 minutes, so the ones in
--- flight are dropped (their readers ask for a new one) rather than picking one per address.
-DELETE FROM "VerificationToken";
+-- At most one live sign-in code per address from now on: keep each address's newest code (the one
+-- its reader was mailed last) and drop the older ones, which a new request would have replaced.
+DELETE FROM "VerificationToken" AS older USING "VerificationToken" AS newer
+WHERE older."identifier" = newer."identifier"
+  AND (older."expires" < newer."expires" OR (older."expires" = newer."expires" AND older.ctid < newer.ctid));
 
 -- DropIndex
 DROP INDEX "VerificationToken_identifier_token_key";

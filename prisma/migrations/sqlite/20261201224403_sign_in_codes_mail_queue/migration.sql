@@ -1,6 +1,11 @@
--- At most one live sign-in code per address from now on: codes live 15 minutes, so the ones in
--- flight are dropped (their readers ask for a new one) rather than picking one per address.
-DELETE FROM "VerificationToken";
+-- At most one live sign-in code per address from now on: keep each address's newest code (the one
+-- its reader was mailed last) and drop the older ones, which a new request would have replaced.
+DELETE FROM "VerificationToken" WHERE rowid NOT IN (
+    SELECT rowid FROM (
+        SELECT rowid, ROW_NUMBER() OVER (PARTITION BY "identifier" ORDER BY "expires" DESC, rowid DESC) AS "rank"
+        FROM "VerificationToken"
+    ) WHERE "rank" = 1
+);
 
 -- CreateTable
 CREATE TABLE "MailJob" (
