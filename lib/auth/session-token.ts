@@ -85,7 +85,8 @@ function sessionClaims(claims: JWT | null): SessionClaims | null {
  * session only if it decrypts with this site's secret, has not expired, and names a ReaderSession
  * row of the same reader that has not expired either, while the reader's session version still
  * equals the token's. Signing out deletes the row; "sign out everywhere", a password reset and
- * removing the identity that signed the session in delete it or move the version on. Anything
+ * removing the identity that signed the session in delete it or move the version on (the identity
+ * is also checked here, so a deletion that skipped the foreign key's cascade still counts). Anything
  * else, any error included, means signed out.
  */
 export async function liveSession(
@@ -106,7 +107,8 @@ export async function liveSession(
     ).$queryRaw<(SignedInReader & { sessionVersion: number; expiresAt: Date | string })[]>`
       SELECT u."id", u."email", u."name", u."sessionVersion", s."expiresAt"
       FROM "ReaderSession" s JOIN "User" u ON u."id" = s."userId"
-      WHERE s."id" = ${claims.sid} AND s."userId" = ${claims.uid}`;
+      WHERE s."id" = ${claims.sid} AND s."userId" = ${claims.uid}
+        AND (s."accountId" IS NULL OR EXISTS (SELECT 1 FROM "Account" a WHERE a."id" = s."accountId"))`;
     if (!row || Number(row.sessionVersion) !== claims.sv) return null;
     if (!(new Date(row.expiresAt).getTime() > now.getTime())) return null;
     return { reader: { id: row.id, email: row.email, name: row.name }, claims };

@@ -9,6 +9,7 @@ import { endAllSessions, endSession } from "@/lib/auth/reader-sessions";
 import { encodeSessionToken, liveSession, type SessionClaims } from "@/lib/auth/session-token";
 import { env } from "@/lib/config/env";
 import { db, disconnectDb } from "@/lib/db/client";
+import { isPostgresUrl } from "../support/test-database";
 
 /**
  * Issue 9, findings 12 and 14, against the real database (SQLite, or PostgreSQL with
@@ -61,6 +62,27 @@ beforeEach(async () => {
 afterAll(async () => {
   await disconnectDb();
 });
+
+/**
+ * Deletes an Account row the way a tool with foreign keys off would (SQLite's own shell, or
+ * PostgreSQL with triggers disabled): its sessions' rows stay behind.
+ */
+async function removeRowWithoutCascade(accountId: string) {
+  const database = await db();
+  if (!isPostgresUrl(process.env.DATABASE_URL ?? "")) {
+    await database.$executeRawUnsafe("PRAGMA foreign_keys = OFF");
+    try {
+      await database.$executeRaw`DELETE FROM "Account" WHERE "id" = ${accountId}`;
+    } finally {
+      await database.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+    }
+    return;
+  }
+  await database.$transaction(async (transaction) => {
+    await transaction.$executeRawUnsafe("SET LOCAL session_replication_role = replica");
+    await transaction.$executeRaw`DELETE FROM "Account" WHERE "id" = ${accountId}`;
+  });
+}
 
 describe("a session is live only while its record is", () => {
   it("a signed-in token is live, for pages and for next-auth alike", async () => {
@@ -139,6 +161,16 @@ describe("a session is live only while its record is", () => {
     await (await db()).account.delete({ where: { id: second.id } });
     expect(await liveSession(bySecond)).toBeNull();
     expect((await liveSession(byMail))?.reader.id).toBe(reader.id);
+  });
+
+  it("an identity deleted without the foreign key's cascade still ends its sessions", async () => {
+    const reader = await newReader("no-cascade@example.org");
+    const identity = await linkIdentity(reader.id, "sub-3");
+    const session = await signIn(reader, oidcAccount("sub-3"));
+    const database = await db();
+    await removeRowWithoutCascade(identity.id);
+    expect(await database.readerSession.count({ where: { userId: reader.id } })).toBe(1);
+    expect(await liveSession(session)).toBeNull();
   });
 
   it("linking an identity from a signed-in browser replaces its session, not ties it to the identity", async () => {
