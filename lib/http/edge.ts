@@ -33,6 +33,9 @@ export async function admitRequest(
       routeClass(request) === "action" ? await judgeRequestBody(request, Buffer.alloc(0)) : null;
     return empty ? refuse(request, response, empty) : true;
   }
+  // With a Content-Length within the limit (checked above) Node's parser delivers exactly that
+  // many bytes: Next.js reads the body itself. Only a chunked body needs counting as it arrives.
+  if (request.headers["transfer-encoding"] === undefined) return true;
   // The body passes on to Next.js as it arrives; this only counts it (and, for server actions,
   // holds its end back until it is judged well-formed). Next.js runs meanwhile.
   let bodyRefusal: Refusal | null = null;
