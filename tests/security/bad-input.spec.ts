@@ -293,18 +293,23 @@ const method = fc.constantFrom(
 
 const fuzzRequest: fc.Arbitrary<RawRequest> = fc
   .tuple(fc.constantFrom(...routes).chain(fill), query, method, headers, body)
-  .map(([pathname, search, verb, chosen, payload]) => ({
-    method: verb,
-    path: `${pathname}${search}`,
-    headers: Object.fromEntries(
-      Object.entries(chosen).filter(
-        // A server action with a body is the known gap above (test.fixme): left out here.
-        ([name, value]) =>
-          value !== undefined && !(name === "next-action" && payload !== undefined),
+  .map(([pathname, search, verb, chosen, payload]) => {
+    // A server action's body (fetch or form post to a page) is the known gap above (test.fixme):
+    // such requests are sent without one here.
+    const possibleAction =
+      verb === "POST" &&
+      !pathname.startsWith("/api/") &&
+      (chosen["next-action"] !== undefined ||
+        /^(multipart\/|application\/x-www-form-urlencoded)/.test(chosen["content-type"] ?? ""));
+    return {
+      method: verb,
+      path: `${pathname}${search}`,
+      headers: Object.fromEntries(
+        Object.entries(chosen).filter(([, value]) => value !== undefined),
       ),
-    ),
-    body: payload,
-  }));
+      body: possibleAction ? undefined : payload,
+    };
+  });
 
 test("seeded fuzz over every route of the build finds no 5xx", async () => {
   test.setTimeout(120_000);
