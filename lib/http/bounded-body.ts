@@ -1,42 +1,44 @@
 import type { IncomingMessage } from "node:http";
 
-export type CapturedBody =
-  | { outcome: "complete"; body: Buffer; replay: () => void }
-  | { outcome: "too-large" }
-  | { outcome: "aborted" };
+export type BodyOutcome = "complete" | "too-large" | "invalid" | "aborted";
 
 /**
- * Reads a request's body before anyone else does, counting bytes as they arrive (chunked or
- * not) and stopping at `limit`: past it the socket is paused and nothing more is kept. Within
- * it, `replay` hands the same bytes on to the request stream's next reader (Next.js), which
- * sees an ordinary request. It works by intercepting the stream's `push`, the one method Node's
- * HTTP parser feeds a request body through.
+ * Counts a request's body bytes as Node's HTTP parser hands them over (chunked or not), passing
+ * each chunk on to the stream's reader (Next.js) unchanged, and stops at `limit`: past it
+ * nothing more is passed on or kept, the socket is paused, and the request ends in "too-large".
+ * With `judge`, the body (then kept, at most `limit` bytes) is judged before its end is passed
+ * on: a reader waiting for the whole body never sees one that `judge` refuses. It works by
+ * intercepting the stream's `push`, the one method the parser feeds a request body through.
  */
-export function captureBody(request: IncomingMessage, limit: number): Promise<CapturedBody> {
+export function watchBody(
+  request: IncomingMessage,
+  limit: number,
+  judge?: (body: Buffer) => Promise<boolean>,
+): Promise<BodyOutcome> {
   const push = request.push.bind(request);
-  const chunks: Buffer[] = [];
+  const kept: Buffer[] = [];
   let size = 0;
   return new Promise((resolve) => {
     let settled = false;
-    const settle = (result: CapturedBody) => {
+    const settle = (outcome: BodyOutcome) => {
       if (settled) return;
       settled = true;
+      request.push = push;
       request.off("aborted", onAborted);
-      resolve(result);
+      resolve(outcome);
     };
-    const onAborted = () => settle({ outcome: "aborted" });
+    const onAborted = () => settle("aborted");
     request.once("aborted", onAborted);
     request.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
-      if (settled) return false;
       if (chunk === null) {
-        settle({
-          outcome: "complete",
-          body: Buffer.concat(chunks),
-          replay: () => {
-            request.push = push;
-            for (const kept of chunks) push(kept);
-            push(null);
-          },
+        if (!judge) {
+          settle("complete");
+          return push(null);
+        }
+        void judge(Buffer.concat(kept)).then((valid) => {
+          if (!valid) return settle("invalid");
+          settle("complete");
+          push(null);
         });
         return false;
       }
@@ -47,18 +49,13 @@ export function captureBody(request: IncomingMessage, limit: number): Promise<Ca
           : Buffer.from(chunk as Uint8Array); // the parser pushes Buffers; anything else is bytes
       size += bytes.length;
       if (size > limit) {
-        chunks.length = 0;
-        // From here on the stream is Node's again: whoever refuses the request may drain it.
-        request.push = push;
-        settle({ outcome: "too-large" });
+        kept.length = 0;
+        settle("too-large");
         return false; // the parser pauses the socket
       }
-      chunks.push(bytes);
-      return true;
+      if (judge) kept.push(bytes);
+      return push(bytes);
     };
-    // Already finished before we looked (an empty body): nothing was pushed but the end.
-    if (request.complete && request.readableEnded)
-      settle({ outcome: "complete", body: Buffer.alloc(0), replay: () => {} });
   });
 }
 

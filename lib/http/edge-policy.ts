@@ -41,8 +41,8 @@ export const bodyLimits = {
   auth: 16 * 1024,
   /** Server actions (the sign-up, password and billing forms), as fetch or as a plain form post. */
   action: 16 * 1024,
-  /** Anything else: no other route reads a body. */
-  other: 16 * 1024,
+  /** Anything else, and every GET, HEAD and OPTIONS: no other route reads a body, so none is taken. */
+  other: 0,
 } as const;
 
 export type RouteClass = keyof typeof bodyLimits;
@@ -55,6 +55,7 @@ export interface EdgeRequest {
 
 export function routeClass(request: EdgeRequest): RouteClass {
   const path = (request.url ?? "").split("?")[0] ?? "";
+  if (request.method !== "POST") return "other";
   if (path === "/api/stripe/webhook") return "webhook";
   if (path === "/api/auth" || path.startsWith("/api/auth/")) return "auth";
   // Next.js treats a POST to a page as a server action by its header or by a form content type.
@@ -114,6 +115,7 @@ export function judgeRequestHead(request: EdgeRequest): Refusal | null {
   const { headers } = request;
   const length = headers["content-length"];
   if (length !== undefined && Number(length) > bodyLimit(request)) return refusals.payloadTooLarge;
+  if (bodyLimit(request) === 0 && hasBody(headers)) return refusals.payloadTooLarge;
 
   const kind = routeClass(request);
   const type = mediaType(headers);

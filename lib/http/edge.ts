@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { messagesFor, negotiateLocale, localeCookieName } from "@/lib/i18n";
-import { captureBody, type CapturedBody } from "@/lib/http/bounded-body";
+import { watchBody } from "@/lib/http/bounded-body";
 import {
   bodyLimit,
   hasBody,
@@ -27,26 +27,44 @@ export async function admitRequest(
   request.headers[peerAddressHeader] = request.socket.remoteAddress ?? "";
   const head = judgeRequestHead(request);
   if (head) return refuse(request, response, head);
-  const needsBody = hasBody(request.headers) || routeClass(request) === "action";
-  if (!needsBody) return true;
-  const captured: CapturedBody = hasBody(request.headers)
-    ? await captureBody(request, bodyLimit(request))
-    : { outcome: "complete", body: Buffer.alloc(0), replay: () => {} };
-  if (captured.outcome === "aborted") {
-    request.socket.destroy();
-    return false;
+  if (!hasBody(request.headers)) {
+    // A server action without a body still has one to judge (empty JSON is malformed).
+    const empty =
+      routeClass(request) === "action" ? await judgeRequestBody(request, Buffer.alloc(0)) : null;
+    return empty ? refuse(request, response, empty) : true;
   }
-  if (captured.outcome === "too-large")
-    return refuse(request, response, refusal("payloadTooLarge"));
-  const body = await judgeRequestBody(request, captured.body);
-  if (body) return refuse(request, response, body);
-  captured.replay();
+  // With a Content-Length within the limit (checked above) Node's parser delivers exactly that
+  // many bytes: Next.js reads the body itself. Only a chunked body needs counting as it arrives.
+  if (request.headers["transfer-encoding"] === undefined) return true;
+  // The body passes on to Next.js as it arrives; this only counts it (and, for server actions,
+  // holds its end back until it is judged well-formed). Next.js runs meanwhile.
+  let bodyRefusal: Refusal | null = null;
+  const judge =
+    routeClass(request) === "action"
+      ? async (body: Buffer) => {
+          bodyRefusal = await judgeRequestBody(request, body);
+          return bodyRefusal === null;
+        }
+      : undefined;
+  void watchBody(request, bodyLimit(request), judge).then((outcome) => {
+    if (outcome === "complete") return;
+    if (outcome === "aborted") return request.socket.destroy();
+    // Refused mid-body: answer unless Next.js already did, then close (the reader sees an error).
+    const refused = outcome === "too-large" ? refusal("payloadTooLarge") : bodyRefusal;
+    if (refused && !response.headersSent) refuse(request, response, refused, true);
+    else request.socket.destroy();
+  });
   return true;
 }
 
 const savedLocale = new RegExp(`(?:^|;\\s*)${localeCookieName}=([^;]+)`);
 
-function refuse(request: IncomingMessage, response: ServerResponse, refused: Refusal): false {
+function refuse(
+  request: IncomingMessage,
+  response: ServerResponse,
+  refused: Refusal,
+  midBody = false,
+): false {
   const acceptLanguage = request.headers["accept-language"];
   const locale = negotiateLocale(
     savedLocale.exec(request.headers.cookie ?? "")?.[1],
@@ -54,7 +72,7 @@ function refuse(request: IncomingMessage, response: ServerResponse, refused: Ref
   );
   const text = `${messagesFor(locale).httpRefusals[refused.reason]}\n`;
   // A refused body is never kept: after the answer it is discarded, briefly, then the socket closes.
-  const closes = hasBody(request.headers) && !request.complete;
+  const closes = midBody || (hasBody(request.headers) && !request.complete);
   if (closes) lingerThenClose(request, response);
   response.writeHead(refused.status, {
     "content-type": "text/plain; charset=utf-8",

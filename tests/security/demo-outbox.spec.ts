@@ -23,7 +23,8 @@ let server: ChildProcess | undefined;
 test.beforeAll(async () => {
   test.skip(!networkAddress, "this machine has no non-loopback IPv4 address");
   test.setTimeout(90_000);
-  const { SMTP_URL: _noSmtp, ...inherited } = process.env; // demo mode: mail goes to the outbox
+  const inherited = { ...process.env };
+  delete inherited.SMTP_URL; // demo mode: mail goes to the outbox
   const log = fs.openSync(path.join(repoRoot, ".tmp", "demo-outbox-server.log"), "w");
   server = spawn("npm", ["start", "--silent"], {
     cwd: repoRoot,

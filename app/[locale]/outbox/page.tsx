@@ -2,6 +2,7 @@ import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { env } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
+import { runsBehindFolioServer } from "@/lib/http/page-fill-credential";
 import { mayReadOutbox, peerAddressHeader } from "@/lib/http/peer-address";
 import { formatDate, isLocale, messagesFor } from "@/lib/i18n";
 
@@ -10,11 +11,12 @@ import { formatDate, isLocale, messagesFor } from "@/lib/i18n";
  * only in demo mode (which itself requires a localhost site URL) and only answers connections from
  * this machine: judged by the socket's peer address, which server.ts writes into every request
  * (never by Host, which a client on the network sets to "localhost" as easily as anything).
- * Under `next dev`/`next start` there is no such header, so the outbox stays closed there.
+ * Under `next dev`/`next start` nothing writes that header, so the outbox stays closed there.
  */
 export default async function OutboxPage({ params }: PageProps<"/[locale]/outbox">) {
   const { locale } = await params;
-  const peerAddress = (await headers()).get(peerAddressHeader);
+  // Under `next start`/`next dev` nothing overwrites the header: a client could claim loopback.
+  const peerAddress = runsBehindFolioServer() ? (await headers()).get(peerAddressHeader) : null;
   if (!isLocale(locale) || !mayReadOutbox(env(), peerAddress)) notFound();
   const messages = messagesFor(locale);
   const mails = await (
