@@ -110,8 +110,9 @@ type FrontDoorHolder = { [frontDoor]?: true };
 
 /**
  * server.ts calls this once: from then on every request reaching Next.js in this process passed
- * through it and carries the address it computed. Under `next dev` or `next start` nothing does,
- * and the header (which a client could then have written) is ignored.
+ * through it, and the headers it overwrites on every request (this client address, and the
+ * socket's peer address of lib/http/peer-address.ts) are its own. Under `next dev` or `next start`
+ * nothing does, and those headers (which a client could then have written) are ignored.
  */
 export function declareClientAddressFrontDoor(): void {
   (globalThis as FrontDoorHolder)[frontDoor] = true;

@@ -27,12 +27,3 @@ export function isPageFillCredential(presented: string | null | undefined): bool
   const given = Buffer.from(presented, "base64url");
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
-
-/**
- * Whether this process runs behind Folio's own server (server.ts made its credential): only then
- * are the headers server.ts overwrites on every request (lib/http/peer-address.ts) its own, and
- * not whatever a client sent to `next start` or `next dev`.
- */
-export function runsBehindFolioServer(): boolean {
-  return (globalThis as Holder)[slot] !== undefined;
-}

@@ -2,7 +2,7 @@ import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { env } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
-import { runsBehindFolioServer } from "@/lib/http/page-fill-credential";
+import { hasClientAddressFrontDoor } from "@/lib/http/client-address";
 import { mayReadOutbox, peerAddressHeader } from "@/lib/http/peer-address";
 import { formatDate, isLocale, messagesFor } from "@/lib/i18n";
 
@@ -16,7 +16,7 @@ import { formatDate, isLocale, messagesFor } from "@/lib/i18n";
 export default async function OutboxPage({ params }: PageProps<"/[locale]/outbox">) {
   const { locale } = await params;
   // Under `next start`/`next dev` nothing overwrites the header: a client could claim loopback.
-  const peerAddress = runsBehindFolioServer() ? (await headers()).get(peerAddressHeader) : null;
+  const peerAddress = hasClientAddressFrontDoor() ? (await headers()).get(peerAddressHeader) : null;
   if (!isLocale(locale) || !mayReadOutbox(env(), peerAddress)) notFound();
   const messages = messagesFor(locale);
   const mails = await (
