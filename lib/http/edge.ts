@@ -34,18 +34,20 @@ export async function admitRequest(
     return empty ? refuse(request, response, empty) : true;
   }
   // With a Content-Length within the limit (checked above) Node's parser delivers exactly that
-  // many bytes: Next.js reads the body itself. Only a chunked body needs counting as it arrives.
-  if (request.headers["transfer-encoding"] === undefined) return true;
+  // many bytes: Next.js reads the body itself, unless it is a server action's, whose decoding
+  // Next.js answers with a 500 when the body is malformed. A chunked body needs counting too.
+  const isAction = routeClass(request) === "action";
+  if (request.headers["transfer-encoding"] === undefined && !isAction) return true;
   // The body passes on to Next.js as it arrives; this only counts it (and, for server actions,
-  // holds its end back until it is judged well-formed). Next.js runs meanwhile.
+  // holds its end back until it is judged well-formed). Next.js runs meanwhile. This runs before
+  // the first await of the request's handling, so the parser has pushed no body byte yet.
   let bodyRefusal: Refusal | null = null;
-  const judge =
-    routeClass(request) === "action"
-      ? async (body: Buffer) => {
-          bodyRefusal = await judgeRequestBody(request, body);
-          return bodyRefusal === null;
-        }
-      : undefined;
+  const judge = isAction
+    ? async (body: Buffer) => {
+        bodyRefusal = await judgeRequestBody(request, body);
+        return bodyRefusal === null;
+      }
+    : undefined;
   void watchBody(request, bodyLimit(request), judge).then((outcome) => {
     if (outcome === "complete") return;
     if (outcome === "aborted") return request.socket.destroy();
