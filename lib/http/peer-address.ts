@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { canonicalAddress } from "@/lib/http/client-address";
 
 /**
  * The TCP peer of the connection a request came in on, as server.ts saw it on the socket. The
@@ -9,11 +10,11 @@ export const peerAddressHeader = "x-folio-peer-address";
 
 /** Whether an address is this machine's loopback (127.0.0.0/8, ::1, or IPv4-mapped 127.x). */
 export function isLoopbackAddress(address: string | null | undefined): boolean {
-  if (!address) return false;
-  const plain = address.toLowerCase().replace(/^::ffff:/, "");
+  const plain = address ? canonicalAddress(address) : null;
+  if (!plain) return false;
   if (isIP(plain) === 4) return plain.startsWith("127.");
   // The URL parser writes any spelling of an IPv6 address in its one canonical form.
-  return isIP(plain) === 6 && new URL(`http://[${plain}]/`).hostname === "[::1]";
+  return new URL(`http://[${plain}]/`).hostname === "[::1]";
 }
 
 /**
