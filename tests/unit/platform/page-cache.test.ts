@@ -126,6 +126,22 @@ describe("PageCache", () => {
     return clock;
   };
 
+  /** A cache whose fills ("fill1", "fill2", …) each wait until the test calls their release. */
+  const heldFills = () => {
+    const clock = manualClock();
+    const releases: (() => void)[] = [];
+    let fills = 0;
+    const cache = new PageCache(
+      () => {
+        fills += 1;
+        const body = `fill${fills}`;
+        return new Promise<RenderedPage>((resolve) => releases.push(() => resolve(page(body))));
+      },
+      { maxAgeMs: 1000, maxBytes: 1000, now: clock.now },
+    );
+    return { clock, cache, releases, fills: () => fills };
+  };
+
   it("fills once for concurrent misses, then serves hits", async () => {
     let fills = 0;
     const cache = new PageCache(async () => {
@@ -173,40 +189,20 @@ describe("PageCache", () => {
   });
 
   it("never hands a waiter a fill that started more than maxAge before it arrived", async () => {
-    const clock = manualClock();
-    const releases: ((rendered: RenderedPage) => void)[] = [];
-    let fills = 0;
-    const cache = new PageCache(
-      () => {
-        fills += 1;
-        const body = `fill${fills}`;
-        return new Promise<RenderedPage>((resolve) => releases.push(() => resolve(page(body))));
-      },
-      { maxAgeMs: 1000, maxBytes: 1000, now: clock.now },
-    );
+    const { clock, cache, releases, fills } = heldFills();
     const early = cache.get("k");
     clock.time = 1000;
     const joins = cache.get("k"); // arrived exactly maxAge after the fill started: joins it
     clock.time = 1001;
     const late = cache.get("k"); // too late to join: a fill of its own
-    expect(fills).toBe(2);
-    releases.forEach((release) => release(page("")));
+    expect(fills()).toBe(2);
+    releases.forEach((release) => release());
     const bodies = (await Promise.all([early, joins, late])).map((r) => r?.page.body.toString());
     expect(bodies).toEqual(["fill1", "fill1", "fill2"]);
   });
 
   it("keeps the newer fill's page when an older, slower fill finishes last", async () => {
-    const clock = manualClock();
-    const releases: (() => void)[] = [];
-    let fills = 0;
-    const cache = new PageCache(
-      () => {
-        fills += 1;
-        const body = `fill${fills}`;
-        return new Promise<RenderedPage>((resolve) => releases.push(() => resolve(page(body))));
-      },
-      { maxAgeMs: 1000, maxBytes: 1000, now: clock.now },
-    );
+    const { clock, cache, releases } = heldFills();
     const slow = cache.get("k");
     clock.time = 1500;
     const fast = cache.get("k");
